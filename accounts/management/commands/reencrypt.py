@@ -1,0 +1,55 @@
+"""Re-encrypt every encrypted value under the newest key in JASAN_ENCRYPTION_KEYS.
+
+Run after putting a new key first in the list; once it reports success, older keys can be
+removed. Each batch is one transaction, so an interrupted run can simply be started again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+
+from accounts.encryption import encrypted_fields, rotate
+
+BATCH_SIZE = 500
+
+
+class Command(BaseCommand):
+    help = "Re-encrypt every encrypted column under the newest encryption key."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        total = 0
+        for model, attnames in encrypted_fields():
+            table = connection.ops.quote_name(model._meta.db_table)
+            pk = connection.ops.quote_name(model._meta.pk.column)
+            columns = [connection.ops.quote_name(model._meta.get_field(n).column) for n in attnames]
+            count = 0
+            last_pk = None
+            while True:
+                # Work on raw ciphertext so no plaintext is materialised, batch by primary key.
+                with transaction.atomic(), connection.cursor() as cursor:
+                    where = f"WHERE {pk} > %s " if last_pk is not None else ""
+                    params = [last_pk] if last_pk is not None else []
+                    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+                    cursor.execute(
+                        f"SELECT {pk}, {', '.join(columns)} FROM {table} {where}"  # noqa: S608
+                        f"ORDER BY {pk} LIMIT {BATCH_SIZE}{lock}",
+                        params,
+                    )
+                    rows = cursor.fetchall()
+                    for row in rows:
+                        values = [rotate(v) if v is not None else None for v in row[1:]]
+                        assignments = ", ".join(f"{c} = %s" for c in columns)
+                        cursor.execute(
+                            f"UPDATE {table} SET {assignments} WHERE {pk} = %s",  # noqa: S608
+                            [*values, row[0]],
+                        )
+                    count += len(rows)
+                if len(rows) < BATCH_SIZE:
+                    break
+                last_pk = rows[-1][0]
+            total += count
+            self.stdout.write(f"{model._meta.label}: {count} rows re-encrypted")
+        self.stdout.write(self.style.SUCCESS(f"Done: {total} rows re-encrypted."))

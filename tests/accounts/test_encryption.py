@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import pytest
+from cryptography.fernet import Fernet
+from django.core.exceptions import FieldError
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+from accounts.encryption import DecryptionError, decrypt, encrypt
+from accounts.models import Identity
+
+CI = "S1V7HGXBV1EPGBJastZf4fQV+eOpOc1pfizByV6UIEEJHM/PF9QKu+PU2OThEog7QmVKSZNibNGg+/k0XB/9jQ=="
+NAME = "홍길동"
+
+
+def _raw_columns(identity_id: int) -> tuple[str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ci, korean_name FROM accounts_identity WHERE id = %s", [identity_id])
+        return cursor.fetchone()
+
+
+def test_encrypt_and_decrypt_round_trip_unicode():
+    token = encrypt(NAME)
+
+    assert token != NAME
+    assert NAME not in token
+    assert decrypt(token) == NAME
+
+
+def test_a_value_encrypted_under_another_key_does_not_decrypt(settings):
+    token = encrypt(CI)
+    settings.JASAN_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+
+    with pytest.raises(DecryptionError):
+        decrypt(token)
+
+
+@pytest.mark.django_db
+def test_the_stored_columns_hold_no_plaintext(alice):
+    identity = Identity.objects.create(
+        user=alice, ci=CI, korean_name=NAME, verified_at=timezone.now()
+    )
+
+    raw_ci, raw_name = _raw_columns(identity.id)
+
+    assert CI not in raw_ci and CI[:20] not in raw_ci
+    assert NAME not in raw_name
+    assert Identity.objects.get(pk=identity.pk).ci == CI
+
+
+@pytest.mark.django_db
+def test_reading_a_row_with_a_wrong_key_raises_instead_of_returning_anything(alice, settings):
+    Identity.objects.create(user=alice, ci=CI, korean_name=NAME, verified_at=timezone.now())
+    settings.JASAN_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+
+    with pytest.raises(DecryptionError):
+        Identity.objects.get(user=alice)
+
+
+@pytest.mark.django_db
+def test_after_rotation_and_removal_of_the_old_key_every_row_decrypts(alice, bob, settings):
+    old_key = settings.JASAN_ENCRYPTION_KEYS[0]
+    new_key = Fernet.generate_key().decode()
+    first = Identity.objects.create(user=alice, ci=CI, korean_name=NAME, verified_at=timezone.now())
+    second = Identity.objects.create(
+        user=bob, ci=CI[::-1], korean_name="김철수", verified_at=timezone.now()
+    )
+    before = _raw_columns(first.id)
+
+    settings.JASAN_ENCRYPTION_KEYS = [new_key, old_key]
+    call_command("reencrypt", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    settings.JASAN_ENCRYPTION_KEYS = [new_key]
+
+    assert _raw_columns(first.id) != before
+    assert Identity.objects.get(pk=first.pk).ci == CI
+    assert Identity.objects.get(pk=first.pk).korean_name == NAME
+    assert Identity.objects.get(pk=second.pk).ci == CI[::-1]
+    assert Identity.objects.get(pk=second.pk).korean_name == "김철수"
+
+
+@pytest.mark.django_db
+def test_encrypted_columns_refuse_equality_lookups():
+    with pytest.raises(FieldError):
+        list(Identity.objects.filter(ci=CI))
