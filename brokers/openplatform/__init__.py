@@ -1,0 +1,1 @@
+"""The KOSCOM open platform adapter: parsing of its answers (pure), and its client."""
