@@ -1,0 +1,1 @@
+"""A faithful stand-in for the open platform and its portal, for development and tests."""
