@@ -1,9 +1,10 @@
 """`make run`: bring up the whole development stack with one command.
 
 It checks PostgreSQL and Redis, creates the database if it is missing, migrates, seeds the demo
-user and then hands over to honcho, which runs every process of the Procfile until Ctrl-C.
-When PostgreSQL or Redis cannot be reached it still comes up, in *embedded mode* (SQLite, tasks
-in-process, web only) and says so loudly here and on every page.
+user, prepares the open-platform sandbox (its own database, created, migrated and seeded with
+its personas) and then hands over to honcho, which runs every process of the Procfile until
+Ctrl-C. When PostgreSQL or Redis cannot be reached it still comes up, in *embedded mode* (SQLite,
+tasks in-process, web and sandbox only) and says so loudly here and on every page.
 """
 
 from __future__ import annotations
@@ -20,15 +21,17 @@ import redis
 from psycopg import sql
 
 from config import defaults
+from config.settings.env import env_bool
 
 ROOT = Path(__file__).resolve().parent.parent
+SANDBOX_DATABASE_URL = "postgres:///jasan_sandbox"
 
 
 def _say(message: str) -> None:
     print(f"[jasan] {message}", flush=True)
 
 
-def _postgres_ready(url: str) -> bool:
+def ensure_database(url: str) -> bool:
     """Connect to the database, creating it first when only the database itself is missing."""
     try:
         psycopg.connect(url, connect_timeout=3).close()
@@ -60,8 +63,29 @@ def _redis_ready(url: str) -> bool:
         return False
 
 
-def _manage(*args: str) -> None:
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, check=True)  # noqa: S603
+def _manage(*args: str, settings: str | None = None) -> None:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings} if settings else None
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)  # noqa: S603
+
+
+def _procfile_processes() -> list[str]:
+    lines = (ROOT / "Procfile").read_text().splitlines()
+    return [line.split(":", 1)[0].strip() for line in lines if ":" in line and line.strip()]
+
+
+def _prepare_sandbox(embedded: bool) -> bool:
+    """Create, migrate and seed the sandbox's own database; False when it cannot be reached.
+
+    The sandbox stands in for another company's system, so it runs under its own settings and
+    never opens the app's database. In embedded mode its database is a SQLite file too.
+    """
+    if not embedded and not ensure_database(
+        os.environ.get("SANDBOX_DATABASE_URL") or SANDBOX_DATABASE_URL
+    ):
+        return False
+    _manage("migrate", "--database", "sandbox", "--noinput", settings="config.settings.sandbox")
+    _manage("sandbox_seed", settings="config.settings.sandbox")
+    return True
 
 
 def main() -> None:
@@ -70,7 +94,7 @@ def main() -> None:
     database_url = os.environ.get("DATABASE_URL") or defaults.DATABASE_URL
     redis_url = os.environ.get("REDIS_URL") or defaults.REDIS_URL
 
-    embedded = not (_postgres_ready(database_url) & _redis_ready(redis_url))
+    embedded = not (ensure_database(database_url) & _redis_ready(redis_url))
     if embedded:
         os.environ["JASAN_EMBEDDED"] = "true"
         (ROOT / defaults.EMBEDDED_DATABASE_FILE).parent.mkdir(parents=True, exist_ok=True)
@@ -86,11 +110,21 @@ def main() -> None:
     _manage("migrate", "--noinput")
     _manage("seed_demo")
 
+    processes = ["web", "sandbox"] if embedded else _procfile_processes()
+    sandbox_port = os.environ.setdefault("SANDBOX_PORT", "8001")
+    if not env_bool("SANDBOX_ENABLED", env_bool("DEBUG", False)):
+        processes.remove("sandbox")
+    elif _prepare_sandbox(embedded):
+        _say(f"Open-platform sandbox and its portal: http://127.0.0.1:{sandbox_port}/portal/")
+        _say("Sandbox personas and faults: see README.md, section Sandbox.")
+    else:
+        processes.remove("sandbox")
+        _say("The sandbox's database cannot be reached: starting without the sandbox.")
+
     port = os.environ.setdefault("WEB_PORT", "8000")
     _say(f"Open http://127.0.0.1:{port}/ — health at http://127.0.0.1:{port}/healthz")
     _say("Sign-up e-mails (verification links) are printed below by the web process.")
     honcho = shutil.which("honcho", path=str(Path(sys.executable).parent)) or "honcho"
-    processes = ["web"] if embedded else []
     os.execv(honcho, [honcho, "start", "-f", str(ROOT / "Procfile"), *processes])  # noqa: S606
 
 

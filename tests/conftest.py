@@ -14,6 +14,8 @@ import pytest
 
 from tests.factories import UserFactory
 
+pytest_plugins = ["tests.sandbox_server"]
+
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT_DIR = Path(os.environ.get("TEST_OUTPUT_DIR", ROOT / "test-output"))
 

@@ -14,8 +14,17 @@ os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
 # A Redis database of its own, so a development worker never picks up a test's task.
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/13")
 os.environ["JASAN_EMBEDDED"] = "false"
+# The sandbox app is installed as in development, so its admin and models can be tested; its
+# test database is made only for tests that ask for the `sandbox` alias. The variable is taken
+# back after reading the settings, so that subprocesses checking production settings do not
+# inherit it.
+_SANDBOX_SWITCHED_ON_HERE = "SANDBOX_ENABLED" not in os.environ
+os.environ.setdefault("SANDBOX_ENABLED", "true")
 
-from config.settings.base import *  # noqa: F403
+from config.settings.base import *  # noqa: E402, F403
+
+if _SANDBOX_SWITCHED_ON_HERE:
+    del os.environ["SANDBOX_ENABLED"]
 
 # Plain HTTP test server.
 SECURE_SSL_REDIRECT = False
