@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import datetime
+
 import factory
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
 from accounts.models import User
+from brokers.models import Broker
 
 PASSWORD = "correct-horse-battery-9"
 
@@ -22,3 +26,42 @@ class UserFactory(factory.django.DjangoModelFactory):
         self.save()
         if create and extracted is not False:
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+
+class IdentityFactory(factory.django.DjangoModelFactory):
+    """A verified identity. The CI is the seeds' example by default (88 characters)."""
+
+    class Meta:
+        model = "accounts.Identity"
+
+    user = factory.SubFactory(UserFactory)
+    ci = "S1V7HGXBV1EPGBJastZf4fQV+eOpOc1pfizByV6UIEEJHM/PF9QKu+PU2OThEog7QmVKSZNibNGg+/k0XB/9jQ=="
+    korean_name = "홍길동"
+    verified_at = factory.LazyFunction(timezone.now)
+
+
+class ConnectionFactory(factory.django.DjangoModelFactory):
+    """An active open-platform connection with tokens valid for 30 days."""
+
+    class Meta:
+        model = "brokers.Connection"
+
+    user = factory.SubFactory(UserFactory)
+    access_token = factory.Sequence(lambda n: f"access-token-{n:04d}-" + "a" * 24)
+    refresh_token = factory.Sequence(lambda n: f"refresh-token-{n:04d}-" + "r" * 24)
+    scope = "account"
+    access_expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=30))
+    refreshed_at = factory.LazyFunction(timezone.now)
+
+
+class LinkedAccountFactory(factory.django.DjangoModelFactory):
+    """A linked virtual account at a broker of the registry (diamond unless told)."""
+
+    class Meta:
+        model = "brokers.LinkedAccount"
+
+    user = factory.SubFactory(UserFactory)
+    broker = factory.LazyFunction(lambda: Broker.objects.get(short_name="diamond"))
+    vt_acc_no = factory.Sequence(lambda n: f"1606780072135{n:05d}")
+    vt_acc_no_last4 = factory.LazyAttribute(lambda account: account.vt_acc_no[-4:])
+    alias = "주식투자용"

@@ -8,6 +8,7 @@ README.md.
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
 import dj_database_url
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_celery_beat",
     "accounts",
     "brokers",
@@ -175,6 +177,21 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # allauth's defaults throttle failed logins per address and per account ("5/5m/key") and lift
 # by themselves after the window: there is no permanent lock a stranger could trigger.
 
+# Optional second factor (TOTP with recovery codes) through allauth's MFA app.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Jasan"
+
+# Where users reach the site, for links in e-mails sent outside a request (Celery jobs).
+JASAN_SITE_URL = env_str("JASAN_SITE_URL", "http://127.0.0.1:8000")
+
+# Identity verification (accounts.identity): which provider yields a user's CI and Korean name.
+IDENTITY_VERIFICATION_BACKEND = env_str(
+    "IDENTITY_VERIFICATION_BACKEND", "accounts.identity.SandboxIdentityBackend"
+)
+IDENTITY_SANDBOX_URL = env_str(
+    "IDENTITY_SANDBOX_URL", "http://127.0.0.1:8001/sandbox/identity/verify"
+)
+
 # Sessions: a signed-in session ends after SESSION_IDLE_SECONDS without a request and, whatever
 # happens, SESSION_ABSOLUTE_SECONDS after sign-in (accounts.middleware.SessionLimitsMiddleware).
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
@@ -258,6 +275,70 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Embedded mode has no broker: tasks run in the calling process.
 CELERY_TASK_ALWAYS_EAGER = EMBEDDED
 CELERY_TASK_EAGER_PROPAGATES = EMBEDDED
+
+# The open platform (brokers/) ---------------------------------------------------------------
+# Every address and credential of the upstream comes from here. The defaults point at the
+# sandbox that `make run` starts (brokers/sandbox/), registered with the credentials below.
+SANDBOX_ENABLED = env_bool("SANDBOX_ENABLED", DEBUG)
+_SANDBOX_URL = "http://127.0.0.1:8001"
+OPENPLATFORM_BASE_URL = env_str("OPENPLATFORM_BASE_URL", _SANDBOX_URL).rstrip("/")
+OPENPLATFORM_AUTHORIZE_URL = env_str(
+    "OPENPLATFORM_AUTHORIZE_URL", OPENPLATFORM_BASE_URL + "/auth/oauth/v2/authorize"
+)
+OPENPLATFORM_TOKEN_URL = env_str(
+    "OPENPLATFORM_TOKEN_URL", OPENPLATFORM_BASE_URL + "/auth/oauth/v2/token"
+)
+OPENPLATFORM_REVOKE_URL = env_str(
+    "OPENPLATFORM_REVOKE_URL", OPENPLATFORM_BASE_URL + "/auth/oauth/v2/token/revoke"
+)
+OPENPLATFORM_PORTAL_URL = env_str("OPENPLATFORM_PORTAL_URL", OPENPLATFORM_BASE_URL + "/portal/")
+OPENPLATFORM_REDIRECT_URI = env_str(
+    "OPENPLATFORM_REDIRECT_URI", "http://127.0.0.1:8000/link/callback/"
+)
+# Credentials default to the sandbox's development registration only where the sandbox runs;
+# in production they must be given (the client refuses to call the platform without them).
+_sandbox_default = SANDBOX_ENABLED or DEBUG
+OPENPLATFORM_CLIENT_ID = env_str("OPENPLATFORM_CLIENT_ID", "jasan-dev" if _sandbox_default else "")
+OPENPLATFORM_CLIENT_SECRET = env_str(
+    "OPENPLATFORM_CLIENT_SECRET", "jasan-dev-client-secret" if _sandbox_default else ""
+)
+OPENPLATFORM_API_KEY = env_str(
+    "OPENPLATFORM_API_KEY", "jasan-dev-api-key" if _sandbox_default else ""
+)
+OPENPLATFORM_COM_ID = env_str("OPENPLATFORM_COM_ID", "F9999")
+OPENPLATFORM_SRV_ID = env_str("OPENPLATFORM_SRV_ID", "999")
+# Seconds an upstream answer may take to start arriving (connecting gets a fixed 3.05 s). The
+# client never retries in-process: transient failures go back to Celery with a delay.
+OPENPLATFORM_READ_TIMEOUT = env_int("OPENPLATFORM_READ_TIMEOUT", 20, minimum=1, maximum=120)
+# Circuit breaker per broker: open after this many consecutive transient failures, then no
+# calls for the cool-down (seconds), then one probe.
+OPENPLATFORM_BREAKER_THRESHOLD = env_int("OPENPLATFORM_BREAKER_THRESHOLD", 3, minimum=1)
+OPENPLATFORM_BREAKER_COOLDOWN = env_int("OPENPLATFORM_BREAKER_COOLDOWN", 60, minimum=1)
+# Upstream calls one user may cause per UTC day (0: no per-user limit). The platform's budget
+# is per service (e.g. 50,000 a day), so one user must not be able to spend it.
+OPENPLATFORM_USER_DAILY_CALLS = env_int("OPENPLATFORM_USER_DAILY_CALLS", 5000, minimum=0)
+# Seconds a balance or portfolio answer is reused per account (0: no cache).
+OPENPLATFORM_CACHE_SECONDS = env_int("OPENPLATFORM_CACHE_SECONDS", 45, minimum=0, maximum=300)
+# The platform wants the requesting device's IP in every account call. Calls a user triggers
+# send theirs; background calls send this one (this installation's public IPv4 address).
+OPENPLATFORM_SERVER_IP = env_str("OPENPLATFORM_SERVER_IP", "127.0.0.1")
+try:
+    if ipaddress.ip_address(OPENPLATFORM_SERVER_IP).version != 4:
+        raise ValueError("not IPv4")
+except ValueError:
+    raise ImproperlyConfigured("OPENPLATFORM_SERVER_IP must be an IPv4 address.") from None
+
+# The sandbox keeps its data in a database of its own, as the real platform would.
+SANDBOX_DATABASE_URL = env_str(
+    "SANDBOX_DATABASE_URL",
+    f"sqlite:///{BASE_DIR / '.data' / 'sandbox-embedded.sqlite3'}"
+    if EMBEDDED
+    else "postgres:///jasan_sandbox",
+)
+if SANDBOX_ENABLED:
+    INSTALLED_APPS.append("brokers.sandbox")
+    DATABASES["sandbox"] = dj_database_url.parse(SANDBOX_DATABASE_URL, conn_max_age=60)
+    DATABASE_ROUTERS = ["brokers.sandbox.router.SandboxRouter"]
 
 # Security --------------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,0 +1,563 @@
+"""The open-platform adapter behind `brokers.upstream.Upstream`: whole answers, bounded calls.
+
+- Balance and portfolio ask with `ALL` where the registry says the broker supports it (and fall
+  back to per-type queries if the broker answers 6001/6002 after all); otherwise they ask for
+  every asset type (CASH, EQTY, FUND, ETC), each through every page.
+- Paging follows `page` keys until there are none. A 6003 (invalid key), a key seen before (a
+  loop) or pages that do not add up to the announced total (a dropped page) start the query
+  again from the first page, once; a second failure ends it (a loop as a permanent `bug`, never
+  an endless run). A hard cap of pages bounds everything else.
+- Transactions are asked for in windows no longer than the broker's known maximum; a 6006 (or a
+  6005, too many results) splits the window (to the days the error names, else in halves) and
+  the narrower limit is kept for the rest of the range. Rows are never deduplicated: the platform
+  gives no id, and two equal rows on one day are two transactions.
+- A broker without a balance service answers `RatiosOnly`, not an error.
+- Every call goes through the broker's circuit breaker and the user's daily budget; balance and
+  portfolio answers are cached briefly per account.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
+
+from brokers.errors import (
+    BUG,
+    IDENTITY_MISMATCH,
+    INVALID_PAGE,
+    RANGE_EXCEEDED,
+    REAUTH_REQUIRED,
+    TOO_MANY_RESULTS,
+    TRANSIENT,
+    UNSUPPORTED,
+    PlatformError,
+)
+from brokers.logging import CallInfo
+from brokers.openplatform import envelope
+from brokers.openplatform.http import Transport
+from brokers.openplatform.oauth import OAuthClient, check_transport_security
+from brokers.openplatform.parsing import (
+    parse_balance,
+    parse_consent_search,
+    parse_interest,
+    parse_portfolio,
+    parse_register_search,
+    parse_transactions,
+)
+from brokers.records import (
+    BalancePage,
+    LinkedAccount,
+    PortfolioPage,
+    Transaction,
+    TransactionPage,
+    WatchGroup,
+)
+from brokers.resilience import (
+    AnswerCache,
+    CircuitBreaker,
+    DailyBudget,
+    Store,
+    UserBudget,
+    default_store,
+)
+from brokers.upstream import (
+    ACCESS_TOKEN,
+    AuthorizationRequest,
+    Balance,
+    CallContext,
+    Portfolio,
+    RatiosOnly,
+    TokenSet,
+)
+
+ALL = "ALL"
+ASSET_TYPES = ("CASH", "EQTY", "FUND", "ETC")
+# More pages than any real account needs (500 holdings in pages of 10 is 50 per type): a cap
+# that only a misbehaving upstream reaches, so a sync cannot run forever.
+MAX_PAGES = 200
+# The platform asks for the first page of transactions with "" (balance/portfolio: "null").
+FIRST_TRANSACTION_PAGE = ""
+COMMON_BREAKER = "common"  # the member APIs are not addressed to a broker
+
+logger = logging.getLogger(__name__)
+
+P = TypeVar("P", BalancePage, PortfolioPage, TransactionPage)
+R = TypeVar("R")
+
+
+class PagingLoop(PlatformError):
+    """The upstream handed back a page key it had already given: following it would loop."""
+
+
+@dataclasses.dataclass(frozen=True)
+class OpenPlatformConfig:
+    """Where the platform is and who we are there. Defaults come from settings."""
+
+    base_url: str
+    authorize_url: str
+    token_url: str
+    revoke_url: str
+    redirect_uri: str
+    client_id: str
+    client_secret: str = dataclasses.field(repr=False)
+    api_key: str = dataclasses.field(repr=False)
+    com_id: str
+    srv_id: str
+    server_ip: str
+    read_timeout: float
+
+    @classmethod
+    def from_settings(cls, **overrides: Any) -> OpenPlatformConfig:
+        """The configuration in settings, with `overrides` on top.
+
+        Overriding `base_url` alone moves the OAuth endpoints with it (to the platform's paths
+        under the new base), as the settings' own defaults do.
+        """
+        base_url = str(overrides.get("base_url", settings.OPENPLATFORM_BASE_URL)).rstrip("/")
+        moved = "base_url" in overrides
+        values: dict[str, Any] = {
+            "base_url": base_url,
+            "authorize_url": base_url + "/auth/oauth/v2/authorize"
+            if moved
+            else settings.OPENPLATFORM_AUTHORIZE_URL,
+            "token_url": base_url + "/auth/oauth/v2/token"
+            if moved
+            else settings.OPENPLATFORM_TOKEN_URL,
+            "revoke_url": base_url + "/auth/oauth/v2/token/revoke"
+            if moved
+            else settings.OPENPLATFORM_REVOKE_URL,
+            "redirect_uri": settings.OPENPLATFORM_REDIRECT_URI,
+            "client_id": settings.OPENPLATFORM_CLIENT_ID,
+            "client_secret": settings.OPENPLATFORM_CLIENT_SECRET,
+            "api_key": settings.OPENPLATFORM_API_KEY,
+            "com_id": settings.OPENPLATFORM_COM_ID,
+            "srv_id": settings.OPENPLATFORM_SRV_ID,
+            "server_ip": settings.OPENPLATFORM_SERVER_IP,
+            "read_timeout": settings.OPENPLATFORM_READ_TIMEOUT,
+        }
+        values.update(overrides)
+        values["base_url"] = base_url
+        return cls(**values)
+
+
+class OpenPlatformClient:
+    """The KOSCOM open platform, implementing `brokers.upstream.Upstream`.
+
+    One instance holds one HTTP session; make one per unit of work (a request, a task) and
+    `close()` it, or use it as a context manager. `calls` counts the upstream calls it sent.
+    """
+
+    def __init__(
+        self,
+        config: OpenPlatformConfig | None = None,
+        *,
+        store: Store | None = None,
+        transport: Transport | None = None,
+    ) -> None:
+        self.config = config or OpenPlatformConfig.from_settings()
+        # Account calls carry bearer tokens and CIs too, not only the OAuth ones.
+        check_transport_security([self.config.base_url])
+        self._store = store or default_store()
+        self.budget = DailyBudget(store=self._store)
+        self.transport = transport or Transport(
+            read_timeout=self.config.read_timeout, budget=self.budget
+        )
+        self.oauth = OAuthClient(
+            client_id=self.config.client_id,
+            client_secret=self.config.client_secret,
+            authorize_url=self.config.authorize_url,
+            token_url=self.config.token_url,
+            revoke_url=self.config.revoke_url,
+            redirect_uri=self.config.redirect_uri,
+            transport=self.transport,
+        )
+        self.user_budget = UserBudget(store=self._store)
+        self.cache = AnswerCache(store=self._store)
+
+    def __enter__(self) -> OpenPlatformClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.transport.close()
+
+    @property
+    def calls(self) -> int:
+        return self.transport.calls
+
+    def breaker(self, name: str) -> CircuitBreaker:
+        return CircuitBreaker(name, store=self._store)
+
+    # --- OAuth ---------------------------------------------------------------------------
+
+    def authorization_url(self, *, state: str | None = None) -> AuthorizationRequest:
+        return self.oauth.authorization_request(state=state)
+
+    def exchange_code(self, *, code: str, code_verifier: str) -> TokenSet:
+        return self.oauth.exchange_code(code=code, code_verifier=code_verifier)
+
+    def refresh(self, *, refresh_token: str) -> TokenSet:
+        return self.oauth.refresh(refresh_token=refresh_token)
+
+    def revoke(self, *, token: str, token_type_hint: str = ACCESS_TOKEN) -> None:
+        self.oauth.revoke(token=token, token_type_hint=token_type_hint)
+
+    # --- membership and links (API key) --------------------------------------------------
+
+    def is_member(self, identity: Any, *, context: CallContext | None = None) -> bool:
+        """Whether the person is a member of the platform's fintech portal."""
+        return self._common_call(
+            "register", identity, parse_register_search, context or CallContext()
+        )
+
+    def linked_accounts(
+        self, identity: Any, *, context: CallContext | None = None
+    ) -> tuple[LinkedAccount, ...]:
+        """The virtual accounts the person linked to our service under a valid consent."""
+        return self._common_call(
+            "consent", identity, parse_consent_search, context or CallContext()
+        )
+
+    def _common_call(
+        self,
+        service: str,
+        identity: Any,
+        parse: Callable[[dict[str, Any]], R],
+        context: CallContext,
+    ) -> R:
+        payload = envelope.member_request(
+            partner_block=envelope.partner(self.config.com_id, self.config.srv_id),
+            ci=identity.ci,
+            korean_name=identity.korean_name,
+            request_id=envelope.new_request_id(),
+        )
+        with self.breaker(COMMON_BREAKER).guard():
+            self.user_budget.spend(identity.user_id)
+            return self.transport.post_json(
+                f"{self.config.base_url}/v1/common/member/{service}/search",
+                payload,
+                headers={"apikey": self.config.api_key},
+                info=CallInfo(service=service, attempt=context.attempt),
+                parse=parse,
+            )
+
+    # --- account data (OAuth bearer) -----------------------------------------------------
+
+    def balance(
+        self, conn: Any, account: Any, *, context: CallContext | None = None
+    ) -> Balance | RatiosOnly:
+        """The whole balance, or `RatiosOnly` where the broker offers no balance service."""
+        context = context or CallContext()
+        broker = account.broker
+        if not broker.has_balance:
+            return RatiosOnly(reason=f"{broker.short_name} offers no balance service")
+        cached = self._cached("balance", account, Balance, context)
+        if cached is not None:
+            return cached
+        try:
+            pages = self._whole_account(
+                conn, account, "balance", envelope.balance_body, parse_balance, context
+            )
+        except PlatformError as exc:
+            if exc.kind != UNSUPPORTED:
+                raise
+            # Every way of asking was refused: the broker has no balance service. The registry
+            # should say so (has_balance), which saves these calls next time.
+            logger.warning("broker %s refuses every balance query", broker.short_name)
+            return RatiosOnly(reason=f"{broker.short_name} offers no balance service")
+        result = Balance(
+            summary=next((p.summary for _, p in pages if p.summary is not None), None),
+            **_holdings(pages),
+        )
+        self._remember("balance", account, result)
+        return result
+
+    def portfolio(
+        self, conn: Any, account: Any, *, context: CallContext | None = None
+    ) -> Portfolio:
+        """The whole portfolio (weights, not amounts)."""
+        context = context or CallContext()
+        cached = self._cached("portfolio", account, Portfolio, context)
+        if cached is not None:
+            return cached
+        pages = self._whole_account(
+            conn, account, "portfolio", envelope.portfolio_body, parse_portfolio, context
+        )
+        result = Portfolio(
+            cash_amt=next((p.cash_amt for _, p in pages if p.cash_amt is not None), None),
+            **_holdings(pages),
+        )
+        self._remember("portfolio", account, result)
+        return result
+
+    def transactions(
+        self,
+        conn: Any,
+        account: Any,
+        start: datetime.date,
+        end: datetime.date,
+        *,
+        context: CallContext | None = None,
+    ) -> tuple[Transaction, ...]:
+        """Every transaction dated from `start` to `end` (both included), in the broker's order."""
+        if start > end:
+            raise ValueError("start must not be after end")
+        context = context or CallContext()
+        broker = account.broker
+        limit: int | None = broker.max_transaction_days
+        rows: list[Transaction] = []
+        cursor = start
+        while cursor <= end:
+            window_end = end if limit is None else min(end, cursor + _days(limit - 1))
+            days = (window_end - cursor).days + 1
+            try:
+                pages = self._paged(
+                    lambda page, a=cursor, b=window_end: self._account_call(
+                        conn,
+                        account,
+                        "transaction",
+                        envelope.transaction_body(a, b, broker.page_size, page),
+                        parse_transactions,
+                        context,
+                    ),
+                    first=FIRST_TRANSACTION_PAGE,
+                    items=lambda page: len(page.transactions),
+                )
+            except PlatformError as exc:
+                if exc.kind not in (RANGE_EXCEEDED, TOO_MANY_RESULTS) or days <= 1:
+                    raise
+                # Ask again from the same day with the narrower window, and keep it for the
+                # rest of the range: the broker's limit does not change between windows.
+                limit = narrower_window(days, exc)
+                continue
+            rows.extend(row for page in pages for row in page.transactions)
+            cursor = window_end + _days(1)
+        return tuple(rows)
+
+    def watchlist(
+        self, conn: Any, account: Any, *, context: CallContext | None = None
+    ) -> tuple[WatchGroup, ...]:
+        """The account's watchlist groups (one call; the service is not paged).
+
+        A broker without the service has, for us, an empty watchlist.
+        """
+        try:
+            return self._account_call(
+                conn,
+                account,
+                "interest",
+                envelope.interest_body(),
+                parse_interest,
+                context or CallContext(),
+            )
+        except PlatformError as exc:
+            if exc.kind == UNSUPPORTED:
+                return ()
+            raise
+
+    # --- internals -----------------------------------------------------------------------
+
+    @staticmethod
+    def _count(broker: Any, asset_type: str) -> int:
+        # With ALL the broker sends everything at once and `count` must be 0.
+        return 0 if asset_type == ALL else broker.page_size
+
+    def _whole_account(
+        self,
+        conn: Any,
+        account: Any,
+        service: str,
+        body: Callable[[str, int, str], tuple[str, dict[str, Any]]],
+        parse: Callable[[dict[str, Any]], P],
+        context: CallContext,
+    ) -> list[tuple[str, P]]:
+        """Every page of a balance or portfolio query, each with its asset type."""
+        broker = account.broker
+
+        def query(asset_type: str) -> list[P]:
+            count = self._count(broker, asset_type)
+            return self._paged(
+                lambda page: self._account_call(
+                    conn, account, service, body(asset_type, count, page), parse, context
+                ),
+                first=envelope.FIRST_PAGE,
+                items=_family_size(asset_type),
+            )
+
+        return self._by_asset_type(broker, query)
+
+    def _by_asset_type(self, broker: Any, query: Callable[[str], list[P]]) -> list[tuple[str, P]]:
+        """Every page of the account, each with the asset type it was asked for.
+
+        Per type, a type the broker refuses (6001) is a product family it does not serve and
+        contributes nothing; if it refuses every type, that refusal is raised.
+        """
+        if broker.supports_all:
+            try:
+                return [(ALL, page) for page in query(ALL)]
+            except PlatformError as exc:
+                # The registry may be out of date: a broker refusing ALL is asked per type.
+                if exc.kind != UNSUPPORTED:
+                    raise
+        pages: list[tuple[str, P]] = []
+        refusals = 0
+        for asset_type in ASSET_TYPES:
+            try:
+                pages.extend((asset_type, page) for page in query(asset_type))
+            except PlatformError as exc:
+                if exc.kind != UNSUPPORTED:
+                    raise
+                refusals += 1
+                if refusals == len(ASSET_TYPES):
+                    raise
+        return pages
+
+    def _paged(
+        self, fetch: Callable[[str], P], *, first: str, items: Callable[[P], int]
+    ) -> list[P]:
+        """Every page of one query, in order, each item exactly once.
+
+        Three signs that paging went wrong make the query start again from the first page,
+        once, discarding what was read: a 6003 (invalid page key), a page key seen before (the
+        upstream is looping) and pages whose items do not add up to the total the first page
+        announced (a page was dropped). If the second pass goes wrong too, the query fails:
+        `bug` for a loop, the platform's error for 6003, transient for a count mismatch. More
+        than MAX_PAGES pages is a `bug` at once.
+        """
+        failure = PlatformError(BUG, "paging failed")  # replaced by each failed pass
+        for _ in range(2):
+            try:
+                pages = self._follow_pages(fetch, first)
+            except PlatformError as exc:
+                if exc.kind != INVALID_PAGE and not isinstance(exc, PagingLoop):
+                    raise
+                failure = exc
+            else:
+                total = pages[0].page.total_count
+                received = sum(items(page) for page in pages)
+                # A single answer is not checked: brokers answering ALL in one go report
+                # totals that need not match their lists (the seeds show it).
+                if len(pages) == 1 or total is None or received == total:
+                    return pages
+                failure = PlatformError(
+                    TRANSIENT, f"pages held {received} items where {total} were announced"
+                )
+            logger.warning("paging went wrong (%s); asking again from the first page", failure)
+        raise failure
+
+    @staticmethod
+    def _follow_pages(fetch: Callable[[str], P], first: str) -> list[P]:
+        pages: list[P] = []
+        requested = {first}
+        key = first
+        while True:
+            page = fetch(key)
+            pages.append(page)
+            next_key = page.page.next_page
+            if next_key is None:
+                return pages
+            if next_key in requested:
+                raise PagingLoop(BUG, "the platform repeated a page key (a loop)")
+            if len(pages) >= MAX_PAGES:
+                raise PlatformError(BUG, f"more than {MAX_PAGES} pages: paging stopped")
+            requested.add(next_key)
+            key = next_key
+
+    def _account_call(
+        self,
+        conn: Any,
+        account: Any,
+        service: str,
+        body: tuple[str, dict[str, Any]],
+        parse: Callable[[dict[str, Any]], R],
+        context: CallContext,
+    ) -> R:
+        token = conn.access_token
+        if not token:
+            raise PlatformError(REAUTH_REQUIRED, "the connection holds no access token")
+        try:
+            ci = conn.ci
+        except ObjectDoesNotExist:
+            raise PlatformError(IDENTITY_MISMATCH, "the user has no verified identity") from None
+        broker = account.broker.short_name
+        body_name, body_value = body
+        payload = envelope.account_request(
+            partner_block=envelope.partner(self.config.com_id, self.config.srv_id),
+            ci=ci,
+            request_id=envelope.new_request_id(),
+            device=envelope.dev_info(
+                context.ip_address,
+                server_ip=self.config.server_ip,
+                com_id=self.config.com_id,
+                srv_id=self.config.srv_id,
+            ),
+            vt_acc_no=account.vt_acc_no,
+            body_name=body_name,
+            body=body_value,
+        )
+        with self.breaker(broker).guard():
+            self.user_budget.spend(conn.user_id)
+            return self.transport.post_json(
+                f"{self.config.base_url}/v1/{broker}/account/{service}/search",
+                payload,
+                headers={"Authorization": f"Bearer {token}"},
+                info=CallInfo.for_account(service, broker, account.vt_acc_no, context.attempt),
+                parse=parse,
+            )
+
+    def _cached(self, service: str, account: Any, kind: type, context: CallContext) -> Any:
+        if not context.use_cache or account.pk is None:
+            return None
+        return self.cache.get(service, str(account.pk), kind)
+
+    def _remember(self, service: str, account: Any, value: Any) -> None:
+        if account.pk is not None:
+            self.cache.put(service, str(account.pk), value)
+
+
+def _holdings(pages: list[tuple[str, Any]]) -> dict[str, tuple[Any, ...]]:
+    """The holdings of a whole account from its pages, each family from its own query.
+
+    Asked per type, a family is taken only from the query for it, so a broker that sends more
+    than was asked for cannot make an item count twice.
+    """
+    return {
+        "equities": tuple(h for t, p in pages if t in (ALL, "EQTY") for h in p.equities),
+        "funds": tuple(h for t, p in pages if t in (ALL, "FUND") for h in p.funds),
+        "others": tuple(h for t, p in pages if t in (ALL, "ETC") for h in p.others),
+    }
+
+
+def _family_size(asset_type: str) -> Callable[[Any], int]:
+    """How many items of the asked-for family a balance or portfolio page holds."""
+    if asset_type == "EQTY":
+        return lambda page: len(page.equities)
+    if asset_type == "FUND":
+        return lambda page: len(page.funds)
+    if asset_type == "ETC":
+        return lambda page: len(page.others)
+    if asset_type == "CASH":
+        return lambda page: 0
+    return lambda page: len(page.equities) + len(page.funds) + len(page.others)
+
+
+def _days(n: int) -> datetime.timedelta:
+    return datetime.timedelta(days=n)
+
+
+def narrower_window(days: int, error: PlatformError) -> int:
+    """The window length to use after a window of `days` days was refused.
+
+    The broker's own maximum when the error names one below `days`, else half the window.
+    """
+    if error.kind == RANGE_EXCEEDED and error.max_days and error.max_days < days:
+        return error.max_days
+    return max(1, days // 2)
