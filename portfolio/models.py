@@ -1,0 +1,402 @@
+"""What a sync stores: instruments, holdings and their history, daily valuations, transactions,
+watchlists.
+
+Every row of user data hangs off a `brokers.LinkedAccount` and is reached per user through it:
+each model's queryset has `for_user(user)`, and pages use it rather than a bare `objects`.
+`Instrument` is reference data (public product codes and names) shared by every user.
+
+Storage grows with changes, not with days × holdings:
+- `Holding` is the current position of an account as of its latest sync, with its values.
+- `HoldingPeriod` keeps the history of positions (quantity, purchase value, trade type) as
+  validity intervals [valid_from, valid_to): a row is opened when a position appears or changes
+  and closed when it changes or disappears, so an idle account adds no rows at all. Prices move
+  every day, so daily amounts are kept per account in `DailyValuation`, not per holding.
+- `DailyValuation` is one row per account per day with the broker's own totals.
+
+Models work on PostgreSQL and on the SQLite fallback of embedded mode alike (no ArrayField, no
+exclusion constraint); the writes in `portfolio.services` rely only on INSERT … ON CONFLICT.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# The parser (`brokers.openplatform.parsing`) accepts magnitudes below 10^20, so every column
+# keeps twenty integer digits: nothing it lets through can overflow a write and fail a sync.
+# PostgreSQL stores numerics by their actual digits, so the declared width costs nothing.
+# Money is KRW, whole won in practice; four decimals are kept for brokers that send fractions.
+MONEY = {"max_digits": 24, "decimal_places": 4}
+# Quantities: shares, fund units or a face value in won (1.0E10 is common for bonds).
+QUANTITY = {"max_digits": 26, "decimal_places": 6}
+# Rates and weights in percent, as the platform sends them (earningRate, portfolio qty).
+RATE = {"max_digits": 26, "decimal_places": 6}
+
+ZERO = Decimal(0)
+
+
+# Default orderings name `account_id`, not `account`: ordering by the relation would join the
+# linked account and its broker (their own ordering) into every query.
+
+
+class AccountScopedQuerySet(models.QuerySet):
+    """Rows that belong to a linked account, and through it to one user."""
+
+    def for_user(self, user: models.Model) -> AccountScopedQuerySet:
+        return self.filter(account__user=user)
+
+
+class AssetClass(models.TextChoices):
+    """The classes of the dashboard's allocation."""
+
+    KOSPI = "kospi", _("KOSPI")
+    KOSDAQ = "kosdaq", _("KOSDAQ")
+    ETF = "etf", _("ETF")
+    OTHER_EQUITY = "other_equity", _("other equities")
+    FUND = "fund", _("funds")
+    BOND = "bond", _("bonds")
+    ELS_DLS = "els_dls", _("ELS/DLS")
+    OTHER = "other", _("CP/RP and other")
+    CASH = "cash", _("cash")
+
+
+class Family(models.TextChoices):
+    """Which list of a balance or portfolio answer an instrument came from."""
+
+    EQUITY = "equity", _("equity")
+    FUND = "fund", _("fund")
+    OTHER = "other", _("other product")
+
+
+# The platform's assetType codes. Unknown codes fall into the family's catch-all class, so a
+# broker adding a product type never breaks a sync.
+EQUITY_CLASSES = {"KSP": AssetClass.KOSPI, "KDQ": AssetClass.KOSDAQ, "ETF": AssetClass.ETF}
+OTHER_CLASSES = {
+    "BOND": AssetClass.BOND,
+    "STB": AssetClass.BOND,  # short-term bond
+    "ELS": AssetClass.ELS_DLS,
+    "DLS": AssetClass.ELS_DLS,
+}
+
+
+def asset_class_for(family: str, asset_type: str | None) -> AssetClass:
+    """The allocation class of a line: FUT, OPT, ELW and ETC are other equities; CD, CP, RP,
+    CRP, RRP and WRT join "CP/RP and other"."""
+    code = (asset_type or "").strip().upper()
+    if family == Family.EQUITY:
+        return EQUITY_CLASSES.get(code, AssetClass.OTHER_EQUITY)
+    if family == Family.FUND:
+        return AssetClass.FUND
+    return OTHER_CLASSES.get(code, AssetClass.OTHER)
+
+
+class Instrument(models.Model):
+    """A product learnt from what the upstream sends.
+
+    `key` is the ISIN for equities (and other products when the broker sends one), the fund code
+    for funds, and a synthetic key built from the asset type and name for other products without
+    an ISIN (the platform documents etcList's isinCode as not yet supported). The name is often
+    missing (equityList has no productName in the seeds) and is filled in when a name arrives.
+    """
+
+    key = models.CharField(_("key"), max_length=100, unique=True)
+    isin = models.CharField(_("ISIN or fund code"), max_length=40, blank=True)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    family = models.CharField(_("family"), max_length=10, choices=Family.choices)
+    asset_type = models.CharField(
+        _("asset type"), max_length=10, blank=True, help_text=_("the platform's assetType code")
+    )
+    asset_class = models.CharField(_("asset class"), max_length=20, choices=AssetClass.choices)
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("instrument")
+        verbose_name_plural = _("instruments")
+
+    def __str__(self) -> str:
+        return self.name or self.key
+
+
+class TradeType(models.TextChoices):
+    """The platform's tradeType; positions with different trade types are different holdings."""
+
+    CASH = "NRM", _("cash")
+    CREDIT = "CRD", _("credit")
+    LOAN = "LOAN", _("loan")
+    SUM = "SUM", _("unclassified sum")
+    UNKNOWN = "", _("not given")
+
+
+class HoldingsSnapshot(models.Model):
+    """When an account's current holdings were taken, and from which service.
+
+    Ratio-only brokers (no balance service) give weights instead of amounts: their holdings carry
+    a weight and no amount, the cash share of the account is kept here, and they have no
+    `DailyValuation` rows at all, so that no amount is ever invented for them and no total or
+    return includes them by mistake.
+    """
+
+    class Source(models.TextChoices):
+        BALANCE = "balance", _("balance (amounts)")
+        PORTFOLIO = "portfolio", _("portfolio (weights only)")
+
+    account = models.OneToOneField(
+        "brokers.LinkedAccount",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="holdings_snapshot",
+    )
+    as_of = models.DateField(_("as of"))
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    cash_weight = models.DecimalField(
+        _("cash weight (%)"),
+        **RATE,
+        null=True,
+        blank=True,
+        help_text=_("cash as a percentage of the account; weights-only accounts"),
+    )
+    updated_at = models.DateTimeField(_("updated at"))
+
+    objects = AccountScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("holdings snapshot")
+        verbose_name_plural = _("holdings snapshots")
+
+    def __str__(self) -> str:
+        return f"holdings of account {self.account_id} as of {self.as_of}"
+
+    @property
+    def is_ratio_only(self) -> bool:
+        return self.source == self.Source.PORTFOLIO
+
+
+class Holding(models.Model):
+    """A position of an account as of its latest sync.
+
+    Amounts are the broker's, stored as given (fund lists are not always consistent with
+    themselves, and are kept that way rather than "corrected"). For weights-only accounts the
+    amounts are empty and `weight` holds the broker's percentage within the holding's family
+    (equities, funds or other products), which is not a share of the whole account.
+    """
+
+    account = models.ForeignKey(
+        "brokers.LinkedAccount", on_delete=models.CASCADE, related_name="holdings"
+    )
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="holdings")
+    trade_type = models.CharField(
+        _("trade type"), max_length=8, choices=TradeType.choices, blank=True
+    )
+    as_of = models.DateField(_("as of"))
+    quantity = models.DecimalField(_("quantity"), **QUANTITY, null=True, blank=True)
+    purchase_value = models.DecimalField(_("purchase value"), **MONEY, null=True, blank=True)
+    current_value = models.DecimalField(_("current value"), **MONEY, null=True, blank=True)
+    profit_loss = models.DecimalField(_("profit or loss"), **MONEY, null=True, blank=True)
+    return_rate = models.DecimalField(_("return rate (%)"), **RATE, null=True, blank=True)
+    weight = models.DecimalField(_("weight within its family (%)"), **RATE, null=True, blank=True)
+
+    objects = AccountScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["account_id", "instrument_id", "trade_type"]
+        verbose_name = _("holding")
+        verbose_name_plural = _("holdings")
+        constraints = [
+            # Also the index the holdings page reads by (its first column is the account).
+            models.UniqueConstraint(
+                fields=["account", "instrument", "trade_type"], name="holding_one_per_position"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} in account {self.account_id}"
+
+    @property
+    def is_ratio_only(self) -> bool:
+        return self.current_value is None and self.weight is not None
+
+
+class HoldingPeriod(models.Model):
+    """A position that stayed the same from `valid_from` up to (not including) `valid_to`.
+
+    "The same" means the same quantity and purchase value for one (instrument, trade type);
+    an open period has `valid_to` NULL. The positions held at the close of day D are the periods
+    with valid_from ≤ D and (valid_to IS NULL or valid_to > D): one indexed query. Values are not
+    kept here, because prices change every day; an account's daily amounts are in
+    `DailyValuation`. For weights-only accounts quantity and purchase value are NULL and a period
+    only records that the instrument was held.
+    """
+
+    account = models.ForeignKey(
+        "brokers.LinkedAccount", on_delete=models.CASCADE, related_name="holding_periods"
+    )
+    instrument = models.ForeignKey(
+        Instrument, on_delete=models.PROTECT, related_name="holding_periods"
+    )
+    trade_type = models.CharField(
+        _("trade type"), max_length=8, choices=TradeType.choices, blank=True
+    )
+    quantity = models.DecimalField(_("quantity"), **QUANTITY, null=True, blank=True)
+    purchase_value = models.DecimalField(_("purchase value"), **MONEY, null=True, blank=True)
+    valid_from = models.DateField(_("held from"))
+    valid_to = models.DateField(_("held until (exclusive)"), null=True, blank=True)
+
+    objects = AccountScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["account_id", "valid_from", "id"]
+        verbose_name = _("holding period")
+        verbose_name_plural = _("holding periods")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "instrument", "trade_type"],
+                condition=models.Q(valid_to__isnull=True),
+                name="holding_period_one_open",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True)
+                | models.Q(valid_to__gt=models.F("valid_from")),
+                name="holding_period_not_empty",
+            ),
+        ]
+        indexes = [
+            # "Held on D" has two bounds: recent dates are selective on valid_to, old ones on
+            # valid_from; the planner picks the index that fits (or combines both).
+            models.Index(fields=["account", "valid_from"], name="holding_period_from"),
+            models.Index(fields=["account", "valid_to"], name="holding_period_to"),
+        ]
+
+    def __str__(self) -> str:
+        until = self.valid_to or "now"
+        return f"{self.instrument_id} in account {self.account_id}, {self.valid_from}–{until}"
+
+
+class DailyValuation(models.Model):
+    """An account's totals at the close of one day, as the broker's balance summary gives them.
+
+    `total_value` is the broker's totalAccVal; only when a balance answer has no summary are the
+    figures derived from the lists (the sum of the holdings' values, with cash unknown), and
+    `is_derived` says so. `inflow` and `outflow` are the external cash flows (DEP and WID) of
+    the sub-period this valuation closes: dated after the account's previous valuation and up to
+    this one's day. With a valuation every day that is exactly the day's flows; after a day
+    without a valuation, that day's flows are counted here, so none is lost for the
+    time-weighted return and no row is invented for a day nothing was valued.
+    """
+
+    account = models.ForeignKey(
+        "brokers.LinkedAccount", on_delete=models.CASCADE, related_name="valuations"
+    )
+    date = models.DateField(_("date"))
+    cash = models.DecimalField(_("cash"), **MONEY, null=True, blank=True)
+    cash_d1 = models.DecimalField(_("cash at D+1"), **MONEY, null=True, blank=True)
+    cash_d2 = models.DecimalField(_("cash at D+2"), **MONEY, null=True, blank=True)
+    securities_value = models.DecimalField(_("securities value"), **MONEY, null=True, blank=True)
+    purchase_value = models.DecimalField(_("purchase value"), **MONEY, null=True, blank=True)
+    profit_loss = models.DecimalField(_("profit or loss"), **MONEY, null=True, blank=True)
+    total_value = models.DecimalField(_("total value"), **MONEY, null=True, blank=True)
+    inflow = models.DecimalField(_("external inflow"), **MONEY, default=ZERO)
+    outflow = models.DecimalField(_("external outflow"), **MONEY, default=ZERO)
+    is_derived = models.BooleanField(
+        _("derived from the lists"),
+        default=False,
+        help_text=_("the balance answer had no summary; figures are sums of the lists"),
+    )
+
+    objects = AccountScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["account_id", "date"]
+        get_latest_by = "date"
+        verbose_name = _("daily valuation")
+        verbose_name_plural = _("daily valuations")
+        constraints = [
+            # One row per account and day; also the (account, date) index the charts read by.
+            models.UniqueConstraint(fields=["account", "date"], name="valuation_one_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"account {self.account_id} on {self.date}"
+
+    @property
+    def net_flow(self) -> Decimal:
+        return self.inflow - self.outflow
+
+
+class TransactionType(models.TextChoices):
+    """The platform's transType. Beware: on this platform BID is a sell and ASK a buy."""
+
+    SELL = "BID", _("sell")
+    BUY = "ASK", _("buy")
+    DEPOSIT = "DEP", _("deposit")
+    WITHDRAWAL = "WID", _("withdrawal")
+    OTHER = "ETC", _("other")
+
+
+class Transaction(models.Model):
+    """One row of an account's transaction history.
+
+    The platform gives no transaction id and two identical rows on one day are two real
+    transactions, so a row is identified by its position within its day (`ordinal`, in the
+    upstream's order) and a synced date window is always replaced as a whole.
+    """
+
+    account = models.ForeignKey(
+        "brokers.LinkedAccount", on_delete=models.CASCADE, related_name="transactions"
+    )
+    date = models.DateField(_("date"))
+    ordinal = models.PositiveIntegerField(_("order within the day"))
+    # Not restricted to the documented codes: an unknown type must not fail a sync.
+    type = models.CharField(_("type"), max_length=8, choices=TransactionType.choices)
+    # The ISIN, fund code or product code as sent; empty for cash moves. Not a foreign key:
+    # transactions name products the balance never lists (fund and product codes), and an
+    # instrument must not be invented with an unknown class to satisfy a key.
+    isin = models.CharField(_("ISIN or product code"), max_length=40, blank=True)
+    change_amount = models.DecimalField(_("cash change"), **MONEY, null=True, blank=True)
+    change_quantity = models.DecimalField(_("quantity change"), **QUANTITY, null=True, blank=True)
+    quantity_after = models.DecimalField(_("quantity after"), **QUANTITY, null=True, blank=True)
+
+    objects = AccountScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["account_id", "date", "ordinal"]
+        verbose_name = _("transaction")
+        verbose_name_plural = _("transactions")
+        constraints = [
+            # Also the (account, date) index the transactions page and the flow sums read by.
+            models.UniqueConstraint(
+                fields=["account", "date", "ordinal"], name="transaction_order_in_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} on {self.date} in account {self.account_id}"
+
+
+class WatchGroup(models.Model):
+    """A watchlist group of an account, with its instruments in the broker's order."""
+
+    account = models.ForeignKey(
+        "brokers.LinkedAccount", on_delete=models.CASCADE, related_name="watch_groups"
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    modified = models.DateField(_("modified on"), null=True, blank=True)
+    # A JSON list of codes rather than an ArrayField, so that embedded mode (SQLite) works too;
+    # groups are read whole and never searched by code.
+    isins = models.JSONField(_("ISINs"), default=list, blank=True)
+
+    objects = AccountScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["account_id", "position"]
+        verbose_name = _("watchlist group")
+        verbose_name_plural = _("watchlist groups")
+        constraints = [
+            models.UniqueConstraint(fields=["account", "position"], name="watch_group_position"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or f"group {self.position + 1}"

@@ -1,0 +1,153 @@
+"""SQL statements per write and queries per read do not grow with holdings, rows or days.
+
+Tests run inside a transaction, so each service's atomic block is a savepoint: the counts
+include its SAVEPOINT and RELEASE statements, as they would inside a sync's own transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from portfolio.models import DailyValuation
+from portfolio.returns import Period
+from portfolio.selectors import holdings_current_for_user, performance_for_user
+from portfolio.services import (
+    account_balance_apply,
+    account_ratios_apply,
+    account_transactions_replace,
+)
+from tests.portfolio.factories import (
+    LinkedAccountFactory,
+    equities,
+    equity,
+    portfolio,
+    star_account,
+    summary,
+    transaction,
+)
+
+pytestmark = pytest.mark.django_db
+
+MON = datetime.date(2026, 3, 2)
+SAVEPOINT = 2  # SAVEPOINT and RELEASE SAVEPOINT around each service call
+
+
+def statements(call) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        call()
+    return len(queries)
+
+
+def balance_statements(account, holdings_count: int) -> list[int]:
+    """Statements of: the first sync, an idle day, and a day with a sale, a buy and a new line."""
+    holdings = equities(holdings_count)
+
+    def apply(day: int, lines):
+        return lambda: account_balance_apply(
+            account=account,
+            as_of=MON + datetime.timedelta(days=day),
+            summary=summary(cash=str(1000 + day)),
+            equities=lines,
+            funds=[],
+            others=[],
+        )
+
+    # The new line's instrument is new to the database too, whichever run comes first.
+    new = equity(f"KR8{holdings_count:08d}0", "1")
+    changed = [*holdings[2:], equity(holdings[1].isin, "99"), new]
+    return [
+        statements(apply(0, holdings)),
+        statements(apply(1, holdings)),
+        statements(apply(2, changed)),
+    ]
+
+
+def test_a_balance_apply_issues_the_same_statements_for_10_and_500_holdings(alice) -> None:
+    small = balance_statements(LinkedAccountFactory(user=alice), 10)
+    large = balance_statements(LinkedAccountFactory(user=alice), 500)
+    assert small == large
+    # First sync: 11; idle day: 9 (no instrument, no history write); a day with changes: 12.
+    assert small == [11 + SAVEPOINT, 9 + SAVEPOINT, 12 + SAVEPOINT]
+
+
+def test_a_ratios_apply_issues_the_same_statements_for_10_and_500_lines(alice) -> None:
+    def counts(size: int) -> list[int]:
+        account = star_account(alice)
+        weights = {f"KR7{n:08d}0": "1" for n in range(size)}
+        return [
+            statements(
+                lambda day=day: account_ratios_apply(
+                    account=account,
+                    as_of=MON + datetime.timedelta(days=day),
+                    portfolio=portfolio(weights=weights),
+                )
+            )
+            for day in range(2)
+        ]
+
+    assert counts(10) == counts(500) == [8 + SAVEPOINT, 6 + SAVEPOINT]
+
+
+def test_replacing_transactions_issues_the_same_statements_for_10_and_500_rows(alice) -> None:
+    def counts(size: int) -> list[int]:
+        account = LinkedAccountFactory(user=alice)
+        rows = [transaction(MON, "DEP", "1")] * size
+        fewer = rows[:-1]
+
+        def replace(window):
+            return lambda: account_transactions_replace(
+                account=account, start=MON, end=MON, transactions=window
+            )
+
+        return [statements(replace(rows)), statements(replace(rows)), statements(replace(fewer))]
+
+    # Insert: read, insert, refresh flows. Unchanged: read only. One row fewer: read, delete,
+    # refresh flows.
+    assert counts(10) == counts(500) == [3 + SAVEPOINT, 1 + SAVEPOINT, 3 + SAVEPOINT]
+
+
+def seed_valuations(user, accounts: int, days: int) -> None:
+    rows = []
+    for _ in range(accounts):
+        account = LinkedAccountFactory(user=user)
+        rows += [
+            DailyValuation(
+                account=account,
+                date=MON + datetime.timedelta(days=n),
+                total_value=Decimal(1_000_000 + n * 1000),
+                inflow=Decimal(1000 if n % 7 == 0 else 0),
+            )
+            for n in range(days)
+        ]
+    DailyValuation.objects.bulk_create(rows)
+
+
+@pytest.mark.parametrize(("accounts", "days"), [(1, 30), (5, 1000)])
+def test_performance_is_one_query_whatever_the_accounts_and_days(alice, accounts, days) -> None:
+    seed_valuations(alice, accounts, days)
+    as_of = MON + datetime.timedelta(days=days - 1)
+    with CaptureQueriesContext(connection) as queries:
+        result = performance_for_user(user=alice, period=Period.ALL, as_of=as_of)
+    assert len(queries) == 1
+    assert len(result.accounts) == accounts
+    assert len(result.total) == days
+    assert result.total_return is not None
+
+
+@pytest.mark.parametrize("size", [10, 500])
+def test_current_holdings_are_one_query_whatever_their_number(alice, size) -> None:
+    account = LinkedAccountFactory(user=alice)
+    account_balance_apply(
+        account=account, as_of=MON, summary=summary(), equities=equities(size), funds=[], others=[]
+    )
+    with CaptureQueriesContext(connection) as queries:
+        rows = [
+            (h.instrument.key, h.account.broker.code) for h in holdings_current_for_user(user=alice)
+        ]
+    assert len(rows) == size
+    assert len(queries) == 1
