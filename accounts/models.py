@@ -14,6 +14,9 @@ class User(AbstractUser):
 
     username = None  # type: ignore[assignment]
     email = models.EmailField(_("e-mail address"), unique=True)
+    # Privacy mode hides every amount on the dashboard, leaving weights and rates (issue: a
+    # dashboard looked at in public). Remembered per user, not per browser.
+    privacy_mode = models.BooleanField(_("privacy mode"), default=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -52,3 +55,52 @@ class Identity(models.Model):
     @property
     def masked_ci(self) -> str:
         return f"{self.ci[:4]}…{self.ci[-2:]}" if self.ci else ""
+
+
+class ActivityEvent(models.Model):
+    """One entry of a user's activity log: link events, and support staff viewing the account.
+
+    `detail` holds only what is safe to show the user and support staff (broker names, masked
+    account numbers, error kinds); never a token, a CI or a full account number.
+    """
+
+    class Kind(models.TextChoices):
+        IDENTITY_VERIFIED = "identity_verified", _("Identity verified")
+        MEMBERSHIP_CHECKED = "membership_checked", _("Portal membership checked")
+        ACCOUNTS_APPEARED = "accounts_appeared", _("Linked accounts appeared")
+        ACCOUNTS_DISAPPEARED = "accounts_disappeared", _("Linked accounts disappeared")
+        CONNECTED = "connected", _("Connected")
+        REFRESHED = "refreshed", _("Access renewed")
+        REFRESH_FAILED = "refresh_failed", _("Access renewal failed")
+        RECONNECTED = "reconnected", _("Reconnected")
+        DISCONNECTED = "disconnected", _("Disconnected")
+        CONSENT_EXPIRING = "consent_expiring", _("Consent or access expiring soon")
+        CONSENT_EXPIRED = "consent_expired", _("Consent or access expired")
+        SUPPORT_VIEWED = "support_viewed", _("Support staff viewed your link status")
+        SUPPORT_ACTION = "support_action", _("Support staff acted on your link")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activity_events"
+    )
+    kind = models.CharField(_("event"), max_length=32, choices=Kind.choices)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=255, blank=True)
+    # Support staff member who caused the event (support_viewed / support_action), else empty.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("activity event")
+        verbose_name_plural = _("activity events")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"

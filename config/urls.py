@@ -8,6 +8,8 @@ urlpatterns = [
     path("home/", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
+    path("me/", include("accounts.urls")),
+    path("link/", include("brokers.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

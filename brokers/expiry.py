@@ -1,0 +1,138 @@
+"""The daily expiry sweep: renew what can be renewed, warn before the rest lapses.
+
+An access token lives 30 days and a portal consent one year. Where a refresh token exists the
+sweep renews the access token silently once it is within a week of expiry. Otherwise it e-mails
+the user a week before and when it lapses (once each, recorded in `ExpiryNotice`), and an access
+that has lapsed turns the connection to "reconnect needed" so the link page shows the fix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Min
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from accounts.models import ActivityEvent, User
+from accounts.services import activity_record
+from brokers.errors import REAUTH_REQUIRED, PlatformError
+from brokers.journey import CONSENT_LIFETIME, WARN_BEFORE
+from brokers.models import Connection, ExpiryNotice, LinkedAccount
+from brokers.services import connection_refresh
+from brokers.upstream import Upstream
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class SweepReport:
+    refreshed: int = 0
+    refresh_failed: int = 0
+    marked_reconnect: int = 0
+    mails: list[tuple[int, str]] = field(default_factory=list)  # (user id, notice kind)
+
+
+def _notify(user: User, kind: str, due: dt.datetime, report: SweepReport) -> None:
+    """Send one expiry e-mail unless this warning was already sent for this due date."""
+    due_on = timezone.localdate(due)
+    try:
+        with transaction.atomic():
+            ExpiryNotice.objects.create(user=user, kind=kind, due_on=due_on)
+    except IntegrityError:
+        return
+    context = {
+        "user": user,
+        "kind": kind,
+        "due": due,
+        "link_url": settings.JASAN_SITE_URL.rstrip("/") + "/link/",
+        "portal_url": settings.OPENPLATFORM_PORTAL_URL,
+    }
+    # Sent outside any request, so allauth's adapter (which needs one) is bypassed; the mail
+    # still goes through the same backend, sender and subject prefix as allauth's own.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("brokers/email/expiry_subject.txt", context).strip()
+        body = render_to_string("brokers/email/expiry_message.txt", context)
+    send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [user.email])
+    activity_kind = (
+        ActivityEvent.Kind.CONSENT_EXPIRED
+        if kind.endswith("expired")
+        else ActivityEvent.Kind.CONSENT_EXPIRING
+    )
+    activity_record(user=user, kind=activity_kind, notice=kind, due=due_on.isoformat())
+    report.mails.append((user.pk, kind))
+
+
+def _sweep_access(
+    connection: Connection, *, now: dt.datetime, upstream: Upstream | None, report: SweepReport
+) -> None:
+    expires = connection.access_expires_at
+    if expires is None or expires > now + WARN_BEFORE:
+        return
+    user = connection.user
+    if connection.refresh_token:
+        try:
+            connection_refresh(
+                connection_id=connection.pk,
+                stale_access_token=connection.access_token,
+                upstream=upstream,
+            )
+        except PlatformError as exc:
+            report.refresh_failed += 1
+            activity_record(user=user, kind=ActivityEvent.Kind.REFRESH_FAILED, error=exc.kind)
+            if exc.kind == REAUTH_REQUIRED:
+                _notify(user, ExpiryNotice.Kind.ACCESS_EXPIRED, expires, report)
+            return
+        report.refreshed += 1
+        activity_record(user=user, kind=ActivityEvent.Kind.REFRESHED)
+        return
+    if expires <= now:
+        Connection.objects.filter(pk=connection.pk, status=Connection.Status.ACTIVE).update(
+            status=Connection.Status.RECONNECT_NEEDED,
+            last_error_kind=REAUTH_REQUIRED,
+            last_error_at=now,
+        )
+        report.marked_reconnect += 1
+        _notify(user, ExpiryNotice.Kind.ACCESS_EXPIRED, expires, report)
+    else:
+        _notify(user, ExpiryNotice.Kind.ACCESS_EXPIRING, expires, report)
+
+
+def connections_expiry_sweep(
+    *, now: dt.datetime | None = None, upstream: Upstream | None = None
+) -> SweepReport:
+    """Renew or warn about every connection and consent nearing its end. Idempotent."""
+    now = now or timezone.now()
+    report = SweepReport()
+    connections = Connection.objects.filter(status=Connection.Status.ACTIVE).select_related("user")
+    for connection in connections:
+        _sweep_access(connection, now=now, upstream=upstream, report=report)
+
+    # Consents: the platform does not report their dates, so the first sight of each linked
+    # account starts the one-year estimate (the same estimate the link page shows).
+    first_seen = (
+        LinkedAccount.objects.filter(status=LinkedAccount.Status.LINKED)
+        .values("user")
+        .annotate(first=Min("created_at"))
+        .filter(first__lte=now + WARN_BEFORE - CONSENT_LIFETIME)
+    )
+    users = User.objects.in_bulk([row["user"] for row in first_seen])
+    for row in first_seen:
+        due = row["first"] + CONSENT_LIFETIME
+        kind = (
+            ExpiryNotice.Kind.CONSENT_EXPIRED if due <= now else ExpiryNotice.Kind.CONSENT_EXPIRING
+        )
+        _notify(users[row["user"]], kind, due, report)
+    logger.info(
+        "expiry sweep: refreshed=%s failed=%s reconnect=%s mails=%s",
+        report.refreshed,
+        report.refresh_failed,
+        report.marked_reconnect,
+        len(report.mails),
+    )
+    return report

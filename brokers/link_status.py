@@ -1,0 +1,157 @@
+"""The link status page's data: what we know of the user at the platform, checked briefly cached.
+
+Membership (`register/search`) and linked accounts (`consent/search`) are asked at most once per
+`CHECK_TTL` unless the user presses "check again"; the answers are kept in `PortalCheck`, so
+support staff see the last result and its time too. Changes found on the way (accounts that
+appeared or disappeared) go to the user's activity log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from accounts.models import ActivityEvent, Identity, User
+from accounts.selectors import identity_for_user, user_has_verified_email
+from accounts.services import activity_record, client_ip
+from brokers.errors import PlatformError
+from brokers.journey import CONSENT_LIFETIME, Alert, JourneyFacts, Step, alerts, next_step
+from brokers.models import Connection, LinkedAccount, PortalCheck
+from brokers.selectors import connection_for_user
+from brokers.services import linked_accounts_record
+from brokers.upstream import CallContext, Upstream, get_upstream
+
+logger = logging.getLogger(__name__)
+
+CHECK_TTL = dt.timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class LinkStatus:
+    step: Step
+    alerts: list[Alert]
+    identity: Identity | None
+    check: PortalCheck | None
+    connection: Connection | None
+    accounts: list[LinkedAccount] = field(default_factory=list)
+    unknown_broker_codes: tuple[str, ...] = ()
+    consent_expires_at: dt.datetime | None = None
+
+
+def _check_is_fresh(check: PortalCheck | None, now: dt.datetime) -> bool:
+    return (
+        check is not None
+        and check.checked_at is not None
+        and not check.last_error_kind
+        and now - check.checked_at < CHECK_TTL
+    )
+
+
+def portal_check_refresh(
+    *,
+    user: User,
+    identity: Identity,
+    request: HttpRequest | None = None,
+    upstream: Upstream | None = None,
+) -> PortalCheck:
+    """Ask the platform whether the user is a member and which accounts they linked to us.
+
+    An unanswered check is recorded as such (kind of error, time) and keeps the previous
+    answers: a platform outage must not make linked accounts look unlinked.
+    """
+    upstream = upstream or get_upstream()
+    context = CallContext(ip_address=client_ip(request))
+    check, _ = PortalCheck.objects.get_or_create(user=user)
+    now = timezone.now()
+    try:
+        is_member = upstream.is_member(identity, context=context)
+        found = upstream.linked_accounts(identity, context=context) if is_member else ()
+    except PlatformError as exc:
+        logger.warning("portal check for user %s failed: %s", user.pk, exc.kind)
+        check.last_error_kind = exc.kind
+        check.last_error_at = now
+        check.save(update_fields=["last_error_kind", "last_error_at"])
+        return check
+    with transaction.atomic():
+        change = linked_accounts_record(user=user, found=found)
+        check.is_member = is_member
+        check.checked_at = now
+        check.last_error_kind = ""
+        check.last_error_at = None
+        check.unknown_broker_codes = list(change.unknown_broker_codes)
+        check.save()
+        activity_record(
+            user=user,
+            kind=ActivityEvent.Kind.MEMBERSHIP_CHECKED,
+            request=request,
+            result="member" if is_member else "non-member",
+        )
+        if change.added:
+            activity_record(
+                user=user,
+                kind=ActivityEvent.Kind.ACCOUNTS_APPEARED,
+                request=request,
+                accounts=", ".join(str(a) for a in change.added),
+            )
+        if change.unlinked:
+            activity_record(
+                user=user,
+                kind=ActivityEvent.Kind.ACCOUNTS_DISAPPEARED,
+                request=request,
+                accounts=", ".join(str(a) for a in change.unlinked),
+            )
+    return check
+
+
+def link_status_for_user(
+    user: User,
+    *,
+    request: HttpRequest | None = None,
+    force_check: bool = False,
+    upstream: Upstream | None = None,
+) -> LinkStatus:
+    """Where the user stands and what to show them, checking the platform when due."""
+    now = timezone.now()
+    identity = identity_for_user(user)
+    check = PortalCheck.objects.filter(user=user).first()
+    if identity is not None and (force_check or not _check_is_fresh(check, now)):
+        check = portal_check_refresh(
+            user=user, identity=identity, request=request, upstream=upstream
+        )
+    connection = connection_for_user(user)
+    accounts = list(
+        LinkedAccount.objects.for_user(user)
+        .filter(status=LinkedAccount.Status.LINKED)
+        .select_related("broker")
+    )
+    # The platform does not say when a consent was given; the first time we saw the account
+    # linked is the best estimate of when its one-year consent started.
+    consent_expires_at = min((a.created_at for a in accounts), default=None)
+    if consent_expires_at is not None:
+        consent_expires_at += CONSENT_LIFETIME
+    answered = check is not None and check.checked_at is not None
+    facts = JourneyFacts(
+        email_verified=user_has_verified_email(user),
+        identity_verified=identity is not None,
+        is_member=check.is_member if answered else None,
+        linked_account_count=len(accounts) if answered else None,
+        connection_status=connection.status if connection else None,
+        access_expires_at=connection.access_expires_at if connection else None,
+        has_refresh_token=bool(connection and connection.refresh_token),
+        consent_expires_at=consent_expires_at,
+    )
+    return LinkStatus(
+        step=next_step(facts, now=now),
+        alerts=alerts(facts, now=now),
+        identity=identity,
+        check=check,
+        connection=connection,
+        accounts=accounts,
+        unknown_broker_codes=tuple(check.unknown_broker_codes) if check else (),
+        consent_expires_at=consent_expires_at,
+    )

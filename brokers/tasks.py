@@ -1,0 +1,23 @@
+"""Celery tasks about connections. Thin wrappers: the work is in plain functions."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from brokers.expiry import connections_expiry_sweep
+
+
+@shared_task(name="brokers.connections_expiry_sweep")
+def connections_expiry_sweep_task() -> dict[str, int]:
+    """Daily (beat, 08:00 KST): renew access nearing expiry, e-mail expiry warnings.
+
+    Costs one token-endpoint call per connection within a week of expiry that has a refresh
+    token; nothing else reaches the upstream.
+    """
+    report = connections_expiry_sweep()
+    return {
+        "refreshed": report.refreshed,
+        "refresh_failed": report.refresh_failed,
+        "marked_reconnect": report.marked_reconnect,
+        "mails": len(report.mails),
+    }

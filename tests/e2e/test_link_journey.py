@@ -1,0 +1,134 @@
+"""A new user's whole link journey in Chromium: our pages and the sandbox portal, as a person."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+
+from brokers.models import Connection
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "a-long-journey-password-5"
+
+
+@pytest.fixture
+def app_on_sandbox(settings, sandbox, live_server):
+    for name, value in sandbox.settings_overrides().items():
+        setattr(settings, name, value)
+    settings.IDENTITY_SANDBOX_URL = sandbox.url + "/sandbox/identity/verify"
+    settings.OPENPLATFORM_REDIRECT_URI = live_server.url + "/link/callback/"
+    sandbox.register(
+        redirect_uris=[settings.OPENPLATFORM_REDIRECT_URI], return_urls=[live_server.url + "/"]
+    )
+    return sandbox
+
+
+def test_a_new_user_links_diamond_and_cyber_and_connects(
+    page, live_server, app_on_sandbox, mailoutbox, output_dir
+):
+    sandbox = app_on_sandbox
+    shots = output_dir / "e2e" / "link-journey"
+    shots.mkdir(parents=True, exist_ok=True)
+
+    def shot(name: str) -> None:
+        page.screenshot(path=shots / f"{name}.png", full_page=True)
+
+    # A unique person for this run: the sandbox derives a CI from the triple.
+    phone = f"0109{os.getpid() % 10_000_000:07d}"
+    name, born = "정하늘", ("1993", "04", "12")
+
+    # 1. Sign up, verify the e-mail, sign in.
+    page.goto(live_server.url + "/accounts/signup/")
+    page.fill("input[name=email]", "haneul@example.com")
+    page.fill("input[name=password1]", PASSWORD)
+    page.fill("input[name=password2]", PASSWORD)
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url("**/accounts/confirm-email/")
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mailoutbox[-1].body).group(0)
+    page.goto(link)
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url("**/accounts/login/")
+    page.fill("input[name=login]", "haneul@example.com")
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url("**/home/")
+    shot("01-signed-in")
+
+    # 2. The link page asks for identity verification first.
+    page.goto(live_server.url + "/link/")
+    assert page.locator("[data-step]").get_attribute("data-step") == "verify_identity"
+    shot("02-verify-identity-first")
+    page.get_by_role("link", name="본인확인").last.click()
+    page.fill("input[name=korean_name]", name)
+    page.fill("input[name=birth_date]", "-".join(born))
+    page.fill("input[name=phone]", phone)
+    shot("03-identity-form")
+    page.locator("button[name=verify]").click()
+    page.wait_for_url("**/link/")
+
+    # 3. Not a member of the portal: the page explains and points to its sign-up.
+    assert page.locator("[data-step]").get_attribute("data-step") == "join_portal"
+    assert page.get_by_text("아직 포털 회원이 아니시네요").is_visible()
+    shot("04-not-a-portal-member")
+    page.locator("[data-portal=signup]").click()
+    page.wait_for_url(f"{sandbox.url}/portal/signup/**")
+
+    # 4. At the sandbox portal: sign up, issue accounts at diamond and cyber, link them to Jasan.
+    page.fill("input[name=kor_name]", name)
+    page.fill("input[name=birth_date]", "".join(born))
+    page.fill("input[name=phone]", phone)
+    page.fill("input[name=username]", f"haneul{os.getpid()}")
+    page.fill("input[name=password]", "portal-pass-1234")
+    page.fill("input[name=password2]", "portal-pass-1234")
+    shot("05-portal-sign-up")
+    page.locator("button[name=signup]").click()
+    for broker in ("diamond", "cyber"):
+        page.goto(sandbox.url + "/portal/accounts/issue/")
+        page.select_option("select[name=broker]", broker)
+        page.locator("button[name=issue]").click()
+        page.wait_for_load_state()
+    shot("06-portal-accounts-issued")
+    page.goto(sandbox.url + "/portal/link/")
+    page.select_option("select[name=service]", sandbox.client_id)
+    for box in page.locator("input[name=accounts]").all():
+        box.check()
+    page.check("input[name=agree]")
+    shot("07-portal-link-to-jasan")
+    page.locator("button[name=link]").click()
+    page.wait_for_load_state()
+    shot("08-portal-linked")
+
+    # 5. Back at Jasan: check again and see both accounts.
+    page.locator("[data-testid=return-link]").click()
+    page.wait_for_url(live_server.url + "/link/")
+    page.locator("button[name=check]").first.click()
+    page.wait_for_url(live_server.url + "/link/")
+    assert page.locator("[data-step]").get_attribute("data-step") == "connect"
+    rows = page.locator("[data-linked-accounts] tbody tr")
+    assert sorted(rows.nth(i).get_attribute("data-account") for i in range(rows.count())) == [
+        "cyber",
+        "diamond",
+    ]
+    shot("09-accounts-found")
+
+    # 6. Connect: portal login and consent, then back to a connected page.
+    page.locator("button[name=connect]").click()
+    page.wait_for_url(f"{sandbox.url}/auth/oauth/v2/authorize**")
+    if page.locator("input[name=password]").count():
+        page.fill("input[name=username]", f"haneul{os.getpid()}")
+        page.fill("input[name=password]", "portal-pass-1234")
+        page.locator("button[name=login]").click()
+    shot("10-portal-consent")
+    page.locator("button[name=allow]").click()
+    page.wait_for_url(live_server.url + "/link/")
+    assert page.locator("[data-step]").get_attribute("data-step") == "connected"
+    assert page.locator("[data-linked-accounts] tbody tr").count() == 2
+    assert page.get_by_text("연결되었습니다").is_visible()
+    shot("11-connected")
+
+    connection = Connection.objects.get(user__email="haneul@example.com")
+    assert connection.status == "active"
+    assert connection.access_token
