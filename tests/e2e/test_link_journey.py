@@ -84,12 +84,16 @@ def test_a_new_user_links_diamond_and_cyber_and_connects(
     page.fill("input[name=password]", "portal-pass-1234")
     page.fill("input[name=password2]", "portal-pass-1234")
     shot("05-portal-sign-up")
-    page.locator("button[name=signup]").click()
+    # Each form post is awaited to its answer before moving on, or the next navigation could
+    # abort it mid-flight.
+    with page.expect_navigation():
+        page.locator("button[name=signup]").click()
     for broker in ("diamond", "cyber"):
         page.goto(sandbox.url + "/portal/accounts/issue/")
         page.select_option("select[name=broker]", broker)
-        page.locator("button[name=issue]").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator("button[name=issue]").click()
+    assert page.locator("[data-testid=accounts] tbody tr").count() == 2
     shot("06-portal-accounts-issued")
     page.goto(sandbox.url + "/portal/link/")
     page.select_option("select[name=service]", sandbox.client_id)
@@ -97,15 +101,15 @@ def test_a_new_user_links_diamond_and_cyber_and_connects(
         box.check()
     page.check("input[name=agree]")
     shot("07-portal-link-to-jasan")
-    page.locator("button[name=link]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("button[name=link]").click()
     shot("08-portal-linked")
 
     # 5. Back at Jasan: check again and see both accounts.
     page.locator("[data-testid=return-link]").click()
     page.wait_for_url(live_server.url + "/link/")
-    page.locator("button[name=check]").first.click()
-    page.wait_for_url(live_server.url + "/link/")
+    with page.expect_navigation():
+        page.locator("button[name=check]").first.click()
     assert page.locator("[data-step]").get_attribute("data-step") == "connect"
     rows = page.locator("[data-linked-accounts] tbody tr")
     assert sorted(rows.nth(i).get_attribute("data-account") for i in range(rows.count())) == [
