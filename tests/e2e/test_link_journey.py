@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 
 import pytest
+from django.db import connection as db
 
-from brokers.models import Connection
+from accounts.models import Identity
+from brokers.models import Connection, LinkedAccount
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -136,3 +139,36 @@ def test_a_new_user_links_diamond_and_cyber_and_connects(
     connection = Connection.objects.get(user__email="haneul@example.com")
     assert connection.status == "active"
     assert connection.access_token
+
+    # 7. At rest, the database holds none of it in plaintext.
+    identity = Identity.objects.get(user=connection.user)
+    secrets = {
+        "access token": connection.access_token,
+        "refresh token": connection.refresh_token,
+        "CI": identity.ci,
+        "Korean name": identity.korean_name,
+        **{
+            f"account {a.vt_acc_no_last4}": a.vt_acc_no
+            for a in LinkedAccount.objects.for_user(connection.user)
+        },
+    }
+    assert identity.korean_name == name
+    dump = _pg_dump()
+    assert len(dump) > 10_000
+    assert [label for label, value in secrets.items() if value and value in dump] == []
+
+
+def _pg_dump() -> str:
+    """The whole app database as `pg_dump` writes it (schema and data, plain SQL)."""
+    settings = db.settings_dict
+    args = ["pg_dump", "--no-owner", "--dbname", settings["NAME"]]
+    if settings.get("HOST"):
+        args += ["--host", settings["HOST"]]
+    if settings.get("PORT"):
+        args += ["--port", str(settings["PORT"])]
+    if settings.get("USER"):
+        args += ["--username", settings["USER"]]
+    env = {**os.environ, "PGPASSWORD": settings.get("PASSWORD") or ""}
+    return subprocess.run(
+        args, check=True, capture_output=True, env=env, timeout=120
+    ).stdout.decode("utf-8")
