@@ -180,6 +180,7 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # Optional second factor (TOTP with recovery codes) through allauth's MFA app.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Jasan"
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
 
 # Where users reach the site, for links in e-mails sent outside a request (Celery jobs).
 JASAN_SITE_URL = env_str("JASAN_SITE_URL", "http://127.0.0.1:8000")
