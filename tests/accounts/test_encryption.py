@@ -83,3 +83,21 @@ def test_after_rotation_and_removal_of_the_old_key_every_row_decrypts(alice, bob
 def test_encrypted_columns_refuse_equality_lookups():
     with pytest.raises(FieldError):
         list(Identity.objects.filter(ci=CI))
+
+
+@pytest.mark.django_db
+def test_rotation_also_re_encrypts_totp_secrets(alice, settings):
+    from allauth.mfa.models import Authenticator
+
+    old_key = settings.JASAN_ENCRYPTION_KEYS[0]
+    new_key = Fernet.generate_key().decode()
+    authenticator = Authenticator.objects.create(
+        user=alice, type=Authenticator.Type.TOTP, data={"secret": encrypt("JBSWY3DPEHPK3PXP")}
+    )
+
+    settings.JASAN_ENCRYPTION_KEYS = [new_key, old_key]
+    call_command("reencrypt", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    settings.JASAN_ENCRYPTION_KEYS = [new_key]
+
+    authenticator.refresh_from_db()
+    assert decrypt(authenticator.data["secret"]) == "JBSWY3DPEHPK3PXP"

@@ -14,6 +14,8 @@ from django.db import connection, transaction
 from accounts.encryption import encrypted_fields, rotate
 
 BATCH_SIZE = 500
+# Keys of allauth's Authenticator.data that accounts.adapters.MFAAdapter encrypts.
+ENCRYPTED_MFA_KEYS = ("secret", "seed")
 
 
 class Command(BaseCommand):
@@ -52,4 +54,24 @@ class Command(BaseCommand):
                 last_pk = rows[-1][0]
             total += count
             self.stdout.write(f"{model._meta.label}: {count} rows re-encrypted")
+        total += self._rotate_mfa_secrets()
         self.stdout.write(self.style.SUCCESS(f"Done: {total} rows re-encrypted."))
+
+    def _rotate_mfa_secrets(self) -> int:
+        """allauth's authenticators keep their encrypted secrets inside a JSON column."""
+        from allauth.mfa.models import Authenticator
+
+        count = 0
+        with transaction.atomic():
+            for authenticator in Authenticator.objects.select_for_update():
+                data = dict(authenticator.data)
+                changed = False
+                for key in ENCRYPTED_MFA_KEYS:
+                    if isinstance(data.get(key), str):
+                        data[key] = rotate(data[key])
+                        changed = True
+                if changed:
+                    Authenticator.objects.filter(pk=authenticator.pk).update(data=data)
+                    count += 1
+        self.stdout.write(f"mfa.Authenticator: {count} rows re-encrypted")
+        return count
