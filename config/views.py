@@ -1,8 +1,8 @@
-"""Site-level pages: the public landing page and the signed-in home page."""
+"""Site-level pages: the public landing page (the signed-in home is the dashboard's overview,
+`portfolio.views.overview`)."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -11,8 +11,3 @@ def landing(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
     return render(request, "home/landing.html")
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home/home.html")

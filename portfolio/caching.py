@@ -7,7 +7,7 @@ view after a change and reused until the next one.
 
 The key needs no query of its own: it is a digest of what every page reads anyway, each
 account's holdings snapshot (which every sync of the account rewrites, with its time), latest
-valuation (id, date and figures) and the newest valuation id of its history (a backfilled past
+valuation (id, date and figures) and the number of days in its history (a backfilled past
 day adds one), plus what the part depends on (range, split, privacy, language). A sync that
 lands changes the digest, so the next view recomputes. Writes that change none of these (a
 name learnt for an instrument from another account) show after at most CACHE_SECONDS.

@@ -62,10 +62,10 @@ class HoldingFilterForm(AccountFilterMixin, forms.Form):
 
 class TransactionFilterForm(AccountFilterMixin, forms.Form):
     start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     end = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     type = forms.MultipleChoiceField(
         label=_("Type"),

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 
 from brokers.models import Connection, LinkedAccount
 from portfolio.models import (
@@ -210,7 +210,7 @@ def latest_valuations_for_user(
 
     The latest row is looked up once per account (an index probe each), not once per
     valuation row: the user's accounts are few, their valuations thousands. Each row also
-    carries `series_version`, the highest valuation id of its account, which changes when any
+    carries `series_version`, the number of valuations of its account, which changes when a
     day is added to the account's history (a backfill of past days included): cached parts
     key on it (`portfolio.caching`).
     """
@@ -224,13 +224,14 @@ def latest_valuations_for_user(
             .values("pk")[:1]
         )
     ).values("latest_id")
-    newest_id = (
+    # A count reads only the (account, date) index; a maximum id would visit every row.
+    days = (
         DailyValuation.objects.filter(account_id=OuterRef("account_id"))
         .values("account_id")
-        .annotate(newest=Max("pk"))
-        .values("newest")
+        .annotate(days=Count("pk"))
+        .values("days")
     )
-    rows = DailyValuation.objects.filter(pk__in=latest).annotate(series_version=newest_id)
+    rows = DailyValuation.objects.filter(pk__in=latest).annotate(series_version=days).order_by()
     return {row.account_id: row for row in rows}
 
 

@@ -8,6 +8,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,29 @@ def _fresh_cache() -> Iterator[None]:
     yield
 
 
+@pytest.fixture(autouse=True)
+def broker_registry(request) -> None:
+    """The broker registry as its data migration fills it, for every test that uses the database.
+
+    Transactional tests (browser tests, threads) end by flushing every table, data-migration
+    rows included; the next database test finds the registry empty and gets it back here, filled
+    idempotently by the migration's own function. Costs one query when the rows are there.
+    """
+    if request.node.get_closest_marker("django_db") is None and not {
+        "db",
+        "transactional_db",
+    } & set(request.fixturenames):
+        return
+    import importlib
+
+    from django.apps import apps
+
+    from brokers.models import Broker
+
+    if not Broker.objects.exists():
+        importlib.import_module("brokers.migrations.0002_broker_registry").fill(apps, None)
+
+
 @pytest.fixture
 def alice(db):
     return UserFactory(email="alice@example.com")
@@ -59,7 +83,7 @@ def output_dir() -> Path:
     return OUTPUT_DIR
 
 
-def _test_database_url() -> str:
+def tests_database_url() -> str:
     from django.db import connection
 
     settings = connection.settings_dict
@@ -71,17 +95,19 @@ def _test_database_url() -> str:
     return f"postgres://{auth + '@' if auth else ''}{host}{port}/{settings['NAME']}"
 
 
-@pytest.fixture(scope="module")
-def celery_worker(django_db_setup, django_db_blocker, output_dir) -> Iterator[str]:
-    """Start a real `celery worker` process on the test Redis database and the test PostgreSQL
-    database; yield its node name once it answers a ping; stop it afterwards."""
+@contextmanager
+def worker_process(
+    output_dir: Path, database_url: str, extra_env: dict[str, str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Start a real `celery worker` process (solo pool) on the test Redis database and the given
+    PostgreSQL database, with `extra_env` on top of this process's environment; yield its node
+    name and process once it answers a ping; stop it afterwards (if it is still alive)."""
     from config.celery_app import app
 
     node = f"test-{uuid.uuid4().hex[:8]}@localhost"
-    env = dict(os.environ)
-    env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    with django_db_blocker.unblock():
-        env["DATABASE_URL"] = _test_database_url()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    env["DATABASE_URL"] = database_url
+    env.update(extra_env or {})
     log = open(output_dir / f"celery-{node.split('@')[0]}.log", "wb")  # noqa: SIM115
     process = subprocess.Popen(
         [
@@ -98,7 +124,7 @@ def celery_worker(django_db_setup, django_db_blocker, output_dir) -> Iterator[st
                 pytest.fail(f"the Celery worker exited early; see {log.name}")
             if time.monotonic() > deadline:
                 pytest.fail(f"the Celery worker did not answer within 60 s; see {log.name}")
-        yield node
+        yield node, process
     finally:
         process.terminate()
         try:
@@ -107,3 +133,13 @@ def celery_worker(django_db_setup, django_db_blocker, output_dir) -> Iterator[st
             process.kill()
             process.wait()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def celery_worker(django_db_setup, django_db_blocker, output_dir) -> Iterator[str]:
+    """Start a real `celery worker` process on the test Redis database and the test PostgreSQL
+    database; yield its node name once it answers a ping; stop it afterwards."""
+    with django_db_blocker.unblock():
+        database_url = tests_database_url()
+    with worker_process(output_dir, database_url) as (node, _process):
+        yield node

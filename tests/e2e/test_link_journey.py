@@ -18,7 +18,7 @@ PASSWORD = "a-long-journey-password-5"
 
 
 @pytest.fixture
-def app_on_sandbox(settings, sandbox, live_server):
+def app_on_sandbox(settings, sandbox, live_server, broker_registry):
     for name, value in sandbox.settings_overrides().items():
         setattr(settings, name, value)
     settings.IDENTITY_SANDBOX_URL = sandbox.url + "/sandbox/identity/verify"

@@ -1,0 +1,164 @@
+"""Measure the dashboard's pages server-side against a bare signed-in page.
+
+Seeds a throwaway user (5 accounts × 300 holdings × 3 years of weekday valuations by default)
+with instruments of its own, requests each page in-process through Django's test client
+(middleware, session, template rendering: everything but the network), and prints per page the
+median and 95th-percentile time, the queries issued, and the ratio of the median to the bare
+page's, measured in the same run with the rounds interleaved so that drift hits every page
+alike. Everything it created is deleted afterwards, whatever happens; no real user is read
+or touched.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+import uuid
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from portfolio.demo_data import portfolio_seed
+from portfolio.models import DailyValuation, Holding, HoldingPeriod, Instrument, Transaction
+
+BARE = "bare page"
+
+
+class Command(BaseCommand):
+    help = "Time the dashboard's pages against a bare signed-in page on a large seeded user."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--accounts", type=int, default=5)
+        parser.add_argument("--holdings", type=int, default=300)
+        parser.add_argument("--years", type=int, default=3)
+        parser.add_argument("--rounds", type=int, default=30, help="timed requests per page")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        tag = uuid.uuid4().hex[:10]
+        prefix = f"BENCH{tag}-"
+        user = User.objects.create_user(email=f"bench-{tag}@bench.invalid", password=None)
+        try:
+            started = time.perf_counter()
+            seeded = portfolio_seed(
+                user=user,
+                end=timezone.localdate(),
+                days=options["years"] * 365,
+                accounts=options["accounts"],
+                holdings=options["holdings"],
+                star=False,
+                instrument_prefix=prefix,
+            )
+            self._analyze()
+            self.stdout.write(
+                f"Seeded {options['accounts']} accounts × {options['holdings']} holdings × "
+                f"{len(seeded.dates)} weekdays in {time.perf_counter() - started:.1f} s."
+            )
+            with override_settings(
+                ROOT_URLCONF="portfolio.bench_urls",
+                ALLOWED_HOSTS=["testserver"],
+                SECURE_SSL_REDIRECT=False,
+            ):
+                results = self._measure(user, seeded.accounts[0].pk, options["rounds"])
+            self._print(results)
+        finally:
+            # Deleting the user cascades to its accounts and every row hanging off them.
+            user.delete()
+            Instrument.objects.filter(key__startswith=prefix).delete()
+
+    def _analyze(self) -> None:
+        """Refresh the planner's statistics, as autovacuum would have long done for data that
+        grew over years: without it, thousands of rows inserted a moment ago look like none
+        and the plans measured would be ones production never runs."""
+        if connection.vendor != "postgresql":
+            return
+        tables = [
+            model._meta.db_table
+            for model in (DailyValuation, Holding, HoldingPeriod, Transaction, Instrument)
+        ]
+        with connection.cursor() as cursor:
+            for table in tables:
+                cursor.execute(f'ANALYZE "{table}"')
+
+    def _urls(self, account_id: int) -> dict[str, str]:
+        return {
+            BARE: reverse("dashboard_bare"),
+            "overview (1Y)": reverse("home"),
+            "overview (all, by broker)": reverse("home") + "?range=ALL&stack=broker",
+            "net-worth data (1Y)": reverse("chart_networth"),
+            "net-worth data (all)": reverse("chart_networth") + "?range=ALL",
+            "holdings": reverse("holdings"),
+            "holdings by P/L": reverse("holdings") + "?sort=-pl",
+            "transactions": reverse("transactions"),
+            "watchlists": reverse("watchlists"),
+            "account": reverse("account_detail", args=[account_id]),
+            "account data (1Y)": reverse("chart_account", args=[account_id]),
+        }
+
+    def _measure(self, user: User, account_id: int, rounds: int) -> dict[str, dict[str, float]]:
+        client = Client()
+        client.force_login(user)
+        urls = self._urls(account_id)
+        # Templates are compiled and URL patterns loaded on a first request of any page.
+        client.get(urls[BARE])
+        cold: dict[str, tuple[float, int]] = {}
+        for name, url in urls.items():
+            # The first view after the data changed: nothing of this user is cached yet.
+            with CaptureQueriesContext(connection) as captured:
+                begin = time.perf_counter()
+                response = client.get(url)
+                elapsed = (time.perf_counter() - begin) * 1000
+            if response.status_code != 200:
+                raise RuntimeError(f"{name} answered {response.status_code}")
+            cold[name] = (elapsed, len(captured))
+        warm_queries: dict[str, int] = {}
+        for name, url in urls.items():
+            with CaptureQueriesContext(connection) as captured:
+                client.get(url)
+            warm_queries[name] = len(captured)
+        timings: dict[str, list[float]] = {name: [] for name in urls}
+        for _ in range(rounds):
+            for name, url in urls.items():
+                begin = time.perf_counter()
+                client.get(url)
+                timings[name].append((time.perf_counter() - begin) * 1000)
+        return {
+            name: {
+                "median": statistics.median(values),
+                "p95": statistics.quantiles(values, n=20)[-1],
+                "queries": warm_queries[name],
+                "cold": cold[name][0],
+                "cold_queries": cold[name][1],
+            }
+            for name, values in timings.items()
+        }
+
+    def _print(self, results: dict[str, dict[str, float]]) -> None:
+        bare = results[BARE]["median"]
+        width = max(len(name) for name in results)
+        self.stdout.write("")
+        self.stdout.write(
+            f"{'page':<{width}}  {'median ms':>9}  {'p95 ms':>8}  {'queries':>7}  "
+            f"{'× bare':>6}  {'first view ms':>13}  {'queries':>7}"
+        )
+        self.stdout.write("-" * (width + 66))
+        for name, row in results.items():
+            self.stdout.write(
+                f"{name:<{width}}  {row['median']:>9.1f}  {row['p95']:>8.1f}  "
+                f"{row['queries']:>7}  {row['median'] / bare:>6.2f}  "
+                f"{row['cold']:>13.1f}  {row['cold_queries']:>7}"
+            )
+        self.stdout.write("")
+        self.stdout.write(
+            "median, p95, queries: repeated views of unchanged data; first view: the first "
+            "request after the data changed (cached parts rebuilt)."
+        )
+        ratio = results["overview (1Y)"]["median"] / bare
+        verdict = "within" if ratio <= 3 else "OVER"
+        self.stdout.write("")
+        self.stdout.write(f"Overview median is {ratio:.2f}× the bare page ({verdict} the 3× goal).")

@@ -1,0 +1,23 @@
+"""The dashboard's URLs. The overview is the signed-in home (`home`, where sign-in lands)."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from portfolio import views
+
+urlpatterns = [
+    path("home/", views.overview, name="home"),
+    path("dashboard/privacy/", views.privacy_toggle, name="privacy_toggle"),
+    path("dashboard/holdings/", views.holdings, name="holdings"),
+    path("dashboard/holdings/<int:pk>/", views.holding_detail, name="holding_detail"),
+    path("dashboard/transactions/", views.transactions, name="transactions"),
+    path("dashboard/transactions/export.csv", views.transactions_csv, name="transactions_csv"),
+    path("dashboard/transactions/<int:pk>/", views.transaction_detail, name="transaction_detail"),
+    path("dashboard/watchlists/", views.watchlists, name="watchlists"),
+    path("dashboard/accounts/<int:pk>/", views.account_detail, name="account_detail"),
+    path("dashboard/chart/networth.json", views.chart_networth, name="chart_networth"),
+    path("dashboard/chart/networth/table/", views.networth_table, name="networth_table"),
+    path("dashboard/accounts/<int:pk>/chart.json", views.chart_account, name="chart_account"),
+    path("dashboard/accounts/<int:pk>/chart/table/", views.account_table, name="account_table"),
+]
