@@ -113,13 +113,19 @@ def link_status_for_user(
     *,
     request: HttpRequest | None = None,
     force_check: bool = False,
+    may_check: bool = True,
     upstream: Upstream | None = None,
 ) -> LinkStatus:
-    """Where the user stands and what to show them, checking the platform when due."""
+    """Where the user stands and what to show them, checking the platform when due.
+
+    With `may_check=False` only what is stored is read (the support console: looking at a
+    user's status must not call the platform or add to their activity log).
+    """
     now = timezone.now()
     identity = identity_for_user(user)
     check = PortalCheck.objects.filter(user=user).first()
-    if identity is not None and (force_check or not _check_is_fresh(check, now)):
+    due = force_check or not _check_is_fresh(check, now)
+    if identity is not None and may_check and due:
         check = portal_check_refresh(
             user=user, identity=identity, request=request, upstream=upstream
         )

@@ -156,6 +156,14 @@ class LinkedAccountQuerySet(models.QuerySet["LinkedAccount"]):
         return self.filter(user=user)
 
 
+class SyncProblem(models.TextChoices):
+    """Why an account stopped syncing until the user acts at the portal (platform error kinds)."""
+
+    CONSENT_REQUIRED = "consent_required", _("consent needed")
+    ACCOUNT_GONE = "account_gone", _("account no longer at the broker")
+    IDENTITY_MISMATCH = "identity_mismatch", _("identity not recognised")
+
+
 class LinkedAccount(models.Model):
     """A virtual account (`vtAccNo`) the user linked to our service at the portal.
 
@@ -180,6 +188,36 @@ class LinkedAccount(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    # Sync state. Written by the sync in the same database transaction as the data it brought,
+    # so that it always describes the data that is stored (`portfolio.sync`); `SyncRun` keeps
+    # the record of each attempt. Saves elsewhere name their `update_fields`, which keeps
+    # these out of them.
+    sync_problem = models.CharField(
+        _("sync problem"),
+        max_length=30,
+        choices=SyncProblem.choices,
+        blank=True,
+        help_text=_("a refusal only the user can fix at the portal; cleared by the next success"),
+    )
+    sync_problem_at = models.DateTimeField(_("sync problem since"), null=True, blank=True)
+    last_success_at = models.DateTimeField(_("last successful sync"), null=True, blank=True)
+    synced_as_of = models.DateField(
+        _("synced as of"), null=True, blank=True, help_text=_("the date the last sync was for")
+    )
+    transactions_synced_through = models.DateField(
+        _("transactions synced through"),
+        null=True,
+        blank=True,
+        help_text=_("the last day of the last transaction window read"),
+    )
+    watchlist_synced_on = models.DateField(_("watchlist synced on"), null=True, blank=True)
+    balance_fingerprint = models.CharField(
+        _("balance fingerprint"),
+        max_length=64,
+        blank=True,
+        help_text=_("digest of positions and cash at the last sync: a change means trades"),
+    )
 
     objects = LinkedAccountQuerySet.as_manager()
 
@@ -250,3 +288,105 @@ class ExpiryNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for user {self.user_id} ({self.due_on})"
+
+
+class SyncRunQuerySet(models.QuerySet["SyncRun"]):
+    def for_user(self, user: models.Model) -> SyncRunQuerySet:
+        return self.filter(account__user=user)
+
+    def latest_per_account(self) -> SyncRunQuerySet:
+        """Each account's most recent run (by id), among the runs of this queryset."""
+        newest = (
+            SyncRun.objects.filter(account_id=models.OuterRef("account_id"))
+            .order_by("-id")
+            .values("id")[:1]
+        )
+        return self.filter(id=models.Subquery(newest))
+
+
+class SyncRun(models.Model):
+    """One attempt to sync one linked account, as a state machine (`brokers.runs`).
+
+    queued → running → succeeded | failed; queued → skipped (not started: the account was
+    being synced already, the budget ran out, it is not connected). A run left running past
+    the task time limit is failed as `stale` by the sweeper. At most one run of an account
+    is running at a time: the database enforces it, and that is how a sync claims its account.
+
+    `message` is written by us (never the upstream's text, a token, a CI or an account
+    number), so support staff and logs may show it.
+    """
+
+    class Trigger(models.TextChoices):
+        NIGHTLY = "nightly", _("nightly")
+        USER = "user", _("sync now")
+        RETRY = "retry", _("retry")
+        BACKFILL = "backfill", _("backfill")
+        SUPPORT = "support", _("support")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        SUCCEEDED = "succeeded", _("succeeded")
+        FAILED = "failed", _("failed")
+        SKIPPED = "skipped", _("skipped")
+
+    account = models.ForeignKey(LinkedAccount, on_delete=models.CASCADE, related_name="sync_runs")
+    trigger = models.CharField(_("trigger"), max_length=10, choices=Trigger.choices)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    attempt = models.PositiveSmallIntegerField(_("attempt"), default=1)
+    as_of = models.DateField(_("as of"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    calls_used = models.PositiveIntegerField(_("upstream calls"), default=0)
+    failure_kind = models.CharField(_("failure kind"), max_length=30, blank=True)
+    platform_code = models.PositiveIntegerField(_("platform code"), null=True, blank=True)
+    message = models.CharField(_("message"), max_length=300, blank=True)
+    detail = models.JSONField(
+        _("detail"), default=dict, blank=True, help_text=_("what was fetched and written")
+    )
+
+    objects = SyncRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("sync run")
+        verbose_name_plural = _("sync runs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account"],
+                condition=models.Q(state="running"),
+                name="sync_run_one_running_per_account",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["account", "-id"], name="sync_run_account_latest"),
+            # The sweeper's scan: few rows are ever queued or running.
+            models.Index(
+                fields=["state", "created_at"],
+                condition=models.Q(state__in=["queued", "running"]),
+                name="sync_run_unfinished",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_trigger_display()} sync of account {self.account_id}: {self.state}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.state not in (self.State.QUEUED, self.State.RUNNING)
+
+    @property
+    def retry_at(self) -> datetime.datetime | None:
+        """When the platform said it could be tried again (a transient or rate-limited failure
+        with a suggested delay), else None."""
+        delay = self.detail.get("retry_after") if isinstance(self.detail, dict) else None
+        if self.finished_at is None or not isinstance(delay, int | float):
+            return None
+        return self.finished_at + datetime.timedelta(seconds=delay)
+
+    @property
+    def duration(self) -> datetime.timedelta | None:
+        if self.started_at is None or self.finished_at is None:
+            return None
+        return self.finished_at - self.started_at

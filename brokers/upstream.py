@@ -50,11 +50,16 @@ class CallContext:
     attempt: the caller's attempt number (a Celery task's retries + 1), used in logs and to
         grow the suggested backoff delay.
     use_cache: False to bypass the short answer cache (the fresh answer is still cached).
+    as_of: answer as of this past date instead of now. Only the sandbox can (its development
+        header `X-Sandbox-As-Of`), so it is sent only where the sandbox is enabled and is
+        ignored elsewhere; such answers never go through the short cache, whose entries are
+        for the present.
     """
 
     ip_address: str | None = None
     attempt: int = 1
     use_cache: bool = True
+    as_of: datetime.date | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import ActivityEvent
-from accounts.services import activity_record
+from accounts.services import activity_record, client_ip
 from brokers.errors import PlatformError
 from brokers.journey import Step
 from brokers.link_status import link_status_for_user
@@ -31,10 +32,12 @@ from brokers.models import Connection, LinkedAccount
 from brokers.selectors import connection_for_user
 from brokers.services import connection_connect, connection_disconnect
 from brokers.upstream import get_upstream
+from config.celery_app import app
 
 logger = logging.getLogger(__name__)
 
 PENDING_KEY = "jasan_oauth_pending"
+USER_SYNC_TASK = "portfolio.user_sync"  # portfolio.tasks.user_sync_task
 STATE_TTL_SECONDS = 10 * 60
 
 
@@ -154,6 +157,14 @@ def callback(request: HttpRequest) -> HttpResponse:
         )
     kind = ActivityEvent.Kind.RECONNECTED if entry["reconnect"] else ActivityEvent.Kind.CONNECTED
     activity_record(user=request.user, kind=kind, request=request)
+    # The first sync starts now, not at the next nightly run. The task is sent by name:
+    # `brokers` does not import `portfolio`.
+    user_id, ip_address = request.user.pk, client_ip(request)
+    transaction.on_commit(
+        lambda: app.send_task(
+            USER_SYNC_TASK, args=[user_id], kwargs={"trigger": "user", "ip_address": ip_address}
+        )
+    )
     messages.success(request, _("Connected. Your accounts will appear after the first sync."))
     return redirect("link_status")
 

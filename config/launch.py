@@ -2,9 +2,11 @@
 
 It checks PostgreSQL and Redis, creates the database if it is missing, migrates, seeds the demo
 user, prepares the open-platform sandbox (its own database, created, migrated and seeded with
-its personas) and then hands over to honcho, which runs every process of the Procfile until
-Ctrl-C. When PostgreSQL or Redis cannot be reached it still comes up, in *embedded mode* (SQLite,
-tasks in-process, web and sandbox only) and says so loudly here and on every page.
+its personas), on the first run links the demo user to a sandbox persona and builds a year of
+its history through the real sync, and then hands over to honcho, which runs every process of
+the Procfile until Ctrl-C. When PostgreSQL or Redis cannot be reached it still comes up, in
+*embedded mode* (SQLite, tasks in-process, web and sandbox only) and says so loudly here and on
+every page.
 """
 
 from __future__ import annotations
@@ -13,6 +15,10 @@ import os
 import shutil
 import subprocess
 import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -88,6 +94,66 @@ def _prepare_sandbox(embedded: bool) -> bool:
     return True
 
 
+@contextmanager
+def _sandbox_running(port: str) -> Iterator[None]:
+    """The sandbox served for a moment, before honcho serves it for good, on the same port."""
+    log_path = ROOT / ".data" / "sandbox-demo.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(  # noqa: S603
+            [sys.executable, "manage.py", "runsandbox", f"127.0.0.1:{port}"],
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while not _answers(f"http://127.0.0.1:{port}/healthz"):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"the sandbox did not start; see {log_path}")
+                time.sleep(0.2)
+            yield
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as answer:  # noqa: S310 - our own sandbox
+            return answer.status == 200
+    except OSError:
+        return False
+
+
+def _demo_history(sandbox_port: str) -> None:
+    """The first time only (the demo user has no synced data yet): link the demo user to the
+    sandbox persona 홍길동 through the real identity check and OAuth flow (`demo_link`), then
+    build a year of daily history through the real sync, as of each past day
+    (`demo_backfill`). Both need the sandbox, so it is served briefly first. A failure here is
+    reported and the stack starts anyway: the demo user then links through the pages."""
+    status = subprocess.run(
+        [sys.executable, "manage.py", "demo_backfill", "--status"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if status.stdout.strip() != "empty":
+        return
+    _say("First run: linking the demo user to the sandbox persona 홍길동 and building a year")
+    _say("of history through the real sync, day by day (about a minute and a half)…")
+    quiet = {**os.environ, "LOG_LEVEL": "ERROR"}  # one log line per upstream call otherwise
+    try:
+        with _sandbox_running(sandbox_port):
+            for command in (["demo_link"], ["demo_backfill", "--days", "365", "--if-empty"]):
+                subprocess.run(  # noqa: S603
+                    [sys.executable, "manage.py", *command], cwd=ROOT, env=quiet, check=True
+                )
+    except (RuntimeError, subprocess.CalledProcessError) as exc:
+        _say(f"The demo history could not be built ({exc}); the stack starts without it.")
+
+
 def main() -> None:
     os.environ.setdefault("DEBUG", "true")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
@@ -115,6 +181,7 @@ def main() -> None:
     if not env_bool("SANDBOX_ENABLED", env_bool("DEBUG", False)):
         processes.remove("sandbox")
     elif _prepare_sandbox(embedded):
+        _demo_history(sandbox_port)
         _say(f"Open-platform sandbox and its portal: http://127.0.0.1:{sandbox_port}/portal/")
         _say("Sandbox personas and faults: see README.md, section Sandbox.")
     else:

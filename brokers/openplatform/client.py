@@ -84,6 +84,8 @@ MAX_PAGES = 200
 # The platform asks for the first page of transactions with "" (balance/portfolio: "null").
 FIRST_TRANSACTION_PAGE = ""
 COMMON_BREAKER = "common"  # the member APIs are not addressed to a broker
+# The sandbox's development header for answers as of a past date (demo history, benchmarks).
+AS_OF_HEADER = "X-Sandbox-As-Of"
 
 logger = logging.getLogger(__name__)
 
@@ -277,7 +279,7 @@ class OpenPlatformClient:
             summary=next((p.summary for _, p in pages if p.summary is not None), None),
             **_holdings(pages),
         )
-        self._remember("balance", account, result)
+        self._remember("balance", account, result, context)
         return result
 
     def portfolio(
@@ -295,7 +297,7 @@ class OpenPlatformClient:
             cash_amt=next((p.cash_amt for _, p in pages if p.cash_amt is not None), None),
             **_holdings(pages),
         )
-        self._remember("portfolio", account, result)
+        self._remember("portfolio", account, result, context)
         return result
 
     def transactions(
@@ -503,23 +505,27 @@ class OpenPlatformClient:
             body_name=body_name,
             body=body_value,
         )
+        headers = {"Authorization": f"Bearer {token}"}
+        if context.as_of is not None and settings.SANDBOX_ENABLED:
+            headers[AS_OF_HEADER] = context.as_of.strftime("%Y%m%d")
         with self.breaker(broker).guard():
             self.user_budget.spend(conn.user_id)
             return self.transport.post_json(
                 f"{self.config.base_url}/v1/{broker}/account/{service}/search",
                 payload,
-                headers={"Authorization": f"Bearer {token}"},
+                headers=headers,
                 info=CallInfo.for_account(service, broker, account.vt_acc_no, context.attempt),
                 parse=parse,
             )
 
     def _cached(self, service: str, account: Any, kind: type, context: CallContext) -> Any:
-        if not context.use_cache or account.pk is None:
+        if not context.use_cache or context.as_of is not None or account.pk is None:
             return None
         return self.cache.get(service, str(account.pk), kind)
 
-    def _remember(self, service: str, account: Any, value: Any) -> None:
-        if account.pk is not None:
+    def _remember(self, service: str, account: Any, value: Any, context: CallContext) -> None:
+        # An answer as of a past date must never be served as the present one.
+        if account.pk is not None and context.as_of is None:
             self.cache.put(service, str(account.pk), value)
 
 

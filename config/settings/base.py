@@ -273,6 +273,12 @@ CELERY_TASK_TRACK_STARTED = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Attempts of one account sync in all (the first and its retries after transient failures).
+SYNC_MAX_ATTEMPTS = env_int("SYNC_MAX_ATTEMPTS", 4, minimum=1, maximum=20)
+# Platform calls the nightly sync leaves unspent for "sync now" and link checks: when the
+# day's remaining budget minus this cannot cover every account, the least recently active
+# users are skipped until the next night.
+SYNC_BUDGET_RESERVE = env_int("SYNC_BUDGET_RESERVE", 1000, minimum=0)
 # Embedded mode has no broker: tasks run in the calling process.
 CELERY_TASK_ALWAYS_EAGER = EMBEDDED
 CELERY_TASK_EAGER_PROPAGATES = EMBEDDED

@@ -17,15 +17,6 @@ from brokers.services import connection_ensure_fresh
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def on_sandbox(settings, sandbox):
-    """Point the app at the live sandbox, as production settings point it at the platform."""
-    for name, value in sandbox.settings_overrides().items():
-        setattr(settings, name, value)
-    settings.IDENTITY_SANDBOX_URL = sandbox.url + "/sandbox/identity/verify"
-    return sandbox
-
-
 def _identity_form(member) -> dict[str, str]:
     born = member.birth_date
     return {

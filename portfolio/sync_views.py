@@ -1,0 +1,92 @@
+""" "Sync now" and the progress the pages poll while it runs.
+
+"Sync now" queues a sync of each of the user's accounts (or of one), at most once a minute per
+user: the platform's call budget is shared by every user, and a sync within a minute would
+mostly be answered from the client's short cache anyway. The progress fragment shows each
+account's latest run (queued, running, succeeded, failed) and polls itself with htmx every
+two seconds until no sync is queued or running; without JavaScript the page refreshes itself.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.services import client_ip
+from brokers.models import LinkedAccount
+from brokers.selectors import sync_progress_for_user
+from portfolio.sync import user_sync_enqueue
+
+SYNC_NOW_INTERVAL_SECONDS = 60
+
+
+def _account_id(request: HttpRequest, value: str | None) -> int | None:
+    """The id of one of the user's linked accounts named by the request; 404 for anything
+    else (another user's account, a number that is not one)."""
+    if not value:
+        return None
+    if (
+        not value.isdigit()
+        or not LinkedAccount.objects.for_user(request.user).filter(pk=int(value)).exists()
+    ):
+        raise Http404
+    return int(value)
+
+
+def _seconds_to_wait(user_id: int) -> int:
+    """0 when the user may sync now (and the minute starts), else the seconds left of it.
+    The cache is Redis, shared by every web process, and `add` is atomic."""
+    key = f"sync:now:{user_id}"
+    now = time.time()
+    if cache.add(key, repr(now), SYNC_NOW_INTERVAL_SECONDS):
+        return 0
+    started = float(cache.get(key) or now)
+    return max(1, math.ceil(SYNC_NOW_INTERVAL_SECONDS - (now - started)))
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _progress(
+    request: HttpRequest, account_id: int | None, *, wait: int = 0, status: int = 200
+) -> HttpResponse:
+    accounts = sync_progress_for_user(request.user, account_id=account_id)
+    context = {
+        "accounts": accounts,
+        "active": any(item.is_active for item in accounts),
+        "account_id": account_id,
+        "wait": wait,
+    }
+    template = "sync/_progress.html" if _is_htmx(request) else "sync/progress.html"
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_POST
+def sync_now(request: HttpRequest) -> HttpResponse:
+    account_id = _account_id(request, request.POST.get("account"))
+    wait = _seconds_to_wait(request.user.pk)
+    if wait:
+        # htmx does not swap error answers by default, so the fragment says it with a 200;
+        # a plain form gets the status that means "too many requests".
+        return _progress(request, account_id, wait=wait, status=200 if _is_htmx(request) else 429)
+    user_sync_enqueue(user=request.user, account_id=account_id, ip_address=client_ip(request))
+    if _is_htmx(request):
+        return _progress(request, account_id)
+    response = redirect("sync_progress")
+    if account_id is not None:
+        response["Location"] += f"?account={account_id}"
+    return response
+
+
+@login_required
+@require_GET
+def sync_progress(request: HttpRequest) -> HttpResponse:
+    return _progress(request, _account_id(request, request.GET.get("account")))

@@ -1,0 +1,123 @@
+"""Sync runs as a state machine: conditional transitions, one running run per account, and the
+sweeper that fails runs left running."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from brokers import runs
+from brokers.errors import PlatformError
+from brokers.models import SyncRun
+from tests.portfolio.factories import LinkedAccountFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def account(alice):
+    return LinkedAccountFactory(user=alice)
+
+
+def state_of(run: SyncRun) -> tuple[str, str]:
+    run.refresh_from_db()
+    return run.state, run.failure_kind
+
+
+def test_a_run_goes_from_queued_to_running_to_succeeded_with_its_calls(account):
+    run = runs.run_queue(account_id=account.pk, trigger="nightly")
+    day = datetime.date(2026, 11, 20)
+
+    assert runs.run_start(run_id=run.pk, as_of=day) is True
+    runs.run_succeed(run_id=run.pk, calls_used=3, detail={"holdings": 20})
+
+    run.refresh_from_db()
+    assert (run.state, run.as_of, run.calls_used, run.detail) == (
+        "succeeded",
+        day,
+        3,
+        {"holdings": 20},
+    )
+    assert run.started_at <= run.finished_at
+    assert run.is_done
+
+
+def test_a_second_run_of_a_busy_account_is_skipped_as_already_running(account, alice):
+    first = runs.run_queue(account_id=account.pk, trigger="nightly")
+    second = runs.run_queue(account_id=account.pk, trigger="user")
+    other = runs.run_queue(account_id=LinkedAccountFactory(user=alice).pk, trigger="user")
+
+    assert runs.run_start(run_id=first.pk) is True
+    assert runs.run_start(run_id=second.pk) is False
+    assert runs.run_start(run_id=other.pk) is True
+
+    assert state_of(second) == ("skipped", "already_running")
+    assert state_of(other) == ("running", "")
+
+
+def test_transitions_happen_only_from_the_state_they_leave(account):
+    run = runs.run_queue(account_id=account.pk, trigger="user")
+    assert runs.run_fail(run_id=run.pk, kind="transient", calls_used=1) is False  # not running
+    runs.run_start(run_id=run.pk)
+    # A redelivered message finds its run already started.
+    assert runs.run_start(run_id=run.pk) is False
+    assert runs.run_fail(run_id=run.pk, kind="transient", calls_used=1) is True
+    assert runs.run_skip(run_id=run.pk, kind="budget") is False
+    with pytest.raises(runs.ClaimLost):
+        runs.run_succeed(run_id=run.pk, calls_used=1, detail={})
+    assert state_of(run) == ("failed", "transient")
+
+
+def test_a_platform_failure_keeps_our_message_and_the_platform_code(account):
+    run = runs.run_queue(account_id=account.pk, trigger="user")
+    runs.run_start(run_id=run.pk)
+    error = PlatformError(
+        "consent_required",
+        "no data-provision consent found (platform code 4006, HTTP 500)",
+        code=4006,
+        upstream_message="정보제공 동의가 만료되었습니다 160678007213500001",
+    )
+
+    runs.run_fail_platform(run_id=run.pk, error=error, calls_used=1)
+
+    run.refresh_from_db()
+    assert (run.failure_kind, run.platform_code, run.calls_used) == ("consent_required", 4006, 1)
+    assert run.message == "no data-provision consent found (platform code 4006, HTTP 500)"
+
+
+def test_the_sweeper_fails_runs_left_running_past_the_time_limit_and_frees_the_account(account):
+    now = timezone.now()
+    hung = runs.run_queue(account_id=account.pk, trigger="nightly")
+    runs.run_start(run_id=hung.pk)
+    SyncRun.objects.filter(pk=hung.pk).update(started_at=now - runs.stale_after() - HOUR)
+    lost = runs.run_queue(account_id=LinkedAccountFactory(user=account.user).pk, trigger="user")
+    SyncRun.objects.filter(pk=lost.pk).update(created_at=now - runs.queued_stale_after() - HOUR)
+    fresh = runs.run_queue(account_id=account.pk, trigger="user")
+
+    assert runs.runs_sweep_stale(now=now) == 2
+    assert runs.runs_sweep_stale(now=now) == 0
+
+    assert state_of(hung) == ("failed", "stale")
+    assert state_of(lost) == ("failed", "stale")
+    assert state_of(fresh) == ("queued", "")
+    assert runs.run_start(run_id=fresh.pk) is True
+
+
+def test_the_latest_run_of_each_account_is_one_query_away(
+    account, alice, django_assert_num_queries
+):
+    second = LinkedAccountFactory(user=alice)
+    runs.run_queue(account_id=account.pk, trigger="nightly")
+    newest = runs.run_queue(account_id=account.pk, trigger="user")
+    only = runs.run_skipped(account_id=second.pk, trigger="nightly", kind="budget")
+
+    with django_assert_num_queries(1):
+        latest = list(SyncRun.objects.for_user(alice).latest_per_account().order_by("account_id"))
+
+    assert latest == [newest, only]
+    assert only.message == "the day's platform call budget was kept for more recently active users"
+
+
+HOUR = datetime.timedelta(hours=1)

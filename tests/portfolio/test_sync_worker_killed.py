@@ -1,0 +1,60 @@
+"""A worker killed with SIGKILL in the middle of a sync (RELIABILITY.md, property 1)."""
+
+from __future__ import annotations
+
+import datetime
+import time
+
+import pytest
+from django.utils import timezone
+
+from brokers.models import SyncRun
+from brokers.runs import runs_sweep_stale, stale_after
+from brokers.sandbox import data
+from portfolio.sync import account_sync, user_sync_enqueue
+from tests.portfolio.sync_support import (
+    account_rows,
+    expected_holdings,
+    stored_holdings,
+    wait_for,
+)
+from tests.sandbox_server import sandbox_today
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+DIAMOND = "160678007213500001"
+
+
+def test_a_worker_killed_mid_sync_leaves_the_data_whole_the_run_is_swept_and_the_next_succeeds(
+    own_worker, sandbox, platform, hong
+):
+    account = hong.accounts[DIAMOND]
+    yesterday = sandbox_today() - datetime.timedelta(days=1)
+    account_sync(account_id=account.pk, trigger="user", as_of=yesterday, upstream=platform)
+    before = account_rows(account)
+    # Hold the worker's sync inside its balance call.
+    sandbox.set_fault("latency", api="balance", vt_acc_no=DIAMOND, delay_ms=10_000)
+
+    (queued,) = user_sync_enqueue(user=hong.user, account_id=account.pk)
+    wait_for(
+        lambda: SyncRun.objects.filter(pk=queued.pk, state="running").exists(),
+        what="the worker to start the sync",
+    )
+    time.sleep(0.5)
+    own_worker.kill()
+
+    assert account_rows(account) == before
+    queued.refresh_from_db()
+    assert queued.state == "running"
+    # Within the time limit it may still be working somewhere; past it, it is stale.
+    assert runs_sweep_stale() == 0
+    assert runs_sweep_stale(now=timezone.now() + stale_after()) == 1
+    queued.refresh_from_db()
+    assert (queued.state, queued.failure_kind) == ("failed", "stale")
+
+    sandbox.clear_faults()
+    outcome = account_sync(account_id=account.pk, trigger="user", upstream=platform)
+
+    assert outcome.state == "succeeded"
+    truth = data.holdings_as_of(DIAMOND, "default", sandbox_today())
+    assert stored_holdings(account) == expected_holdings(truth)
