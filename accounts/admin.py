@@ -1,8 +1,14 @@
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Identity, User
+from accounts.models import ActivityEvent, Identity, SupportAudit, User
 
 
 @admin.register(User)
@@ -20,6 +26,15 @@ class UserAdmin(BaseUserAdmin):
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+    list_filter = ("is_staff", "is_superuser", "is_active", "groups")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        # Admins hand out roles through groups (`manage.py grant_role` does the same); only a
+        # superuser may make another superuser or give permissions one by one.
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ("is_superuser", "user_permissions")
+        return readonly
 
 
 @admin.register(Identity)
@@ -35,3 +50,69 @@ class IdentityAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+
+class ViewOnlyAdmin(admin.ModelAdmin):
+    """Rows only the application writes: staff look, never add or edit."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class _LogAdmin(ViewOnlyAdmin):
+    """A log is evidence: not even deleted from here."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(SupportAudit)
+class SupportAuditAdmin(_LogAdmin):
+    """The support audit log: who looked at or acted on whose link, when, from where."""
+
+    list_display = ("created_at", "actor_email", "action", "user", "ip_address")
+    list_filter = ("action", "created_at")
+    list_select_related = ("user",)
+    search_fields = ("actor_email", "user__email")
+    date_hierarchy = "created_at"
+    fields = (
+        "created_at",
+        "actor",
+        "actor_email",
+        "action",
+        "user",
+        "ip_address",
+        "user_agent",
+        "detail",
+    )
+    readonly_fields = fields
+
+
+@admin.register(ActivityEvent)
+class ActivityEventAdmin(_LogAdmin):
+    """Users' activity logs (link events, and support looking), as each user sees theirs."""
+
+    list_display = ("created_at", "user", "kind", "actor")
+    list_filter = ("kind",)
+    list_select_related = ("user", "actor")
+    search_fields = ("user__email",)
+    date_hierarchy = "created_at"
+    fields = ("created_at", "user", "kind", "actor", "ip_address", "user_agent", "detail")
+    readonly_fields = fields
+
+
+# allauth's own registration shows an authenticator's `data`: TOTP secrets and recovery-code
+# seeds. Staff need to see that a user has a second factor, never the secret of it.
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(ViewOnlyAdmin):
+    list_display = ("user", "type", "created_at", "last_used_at")
+    list_filter = ("type",)
+    search_fields = ("user__email",)
+    fields = ("user", "type", "created_at", "last_used_at")
+    readonly_fields = fields

@@ -104,3 +104,59 @@ class ActivityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class SupportAudit(models.Model):
+    """One thing support staff did in the support console: a search, a look at a user's link
+    status, or an action on their link.
+
+    Kept apart from `ActivityEvent` on purpose. The user's activity log says *that* support
+    looked and when; this row also says who, from which address and browser, and what was
+    searched — staff details the user should not see, and searches that matched nobody, which
+    belong to no user's log. Rows outlive both people (SET_NULL plus the staff e-mail as it
+    was), because an audit trail that vanishes with an account is no trail. Nothing here is a
+    token, a CI or a full account number: `detail` holds masked numbers and kinds only.
+
+    Its Meta also carries the two role permissions (`accounts.roles`), since they guard what
+    this log records.
+    """
+
+    class Action(models.TextChoices):
+        SEARCHED = "searched", _("Searched for a user")
+        VIEWED = "viewed", _("Viewed link status")
+        PORTAL_CHECKED = "portal_checked", _("Re-checked membership and links")
+        SYNC_QUEUED = "sync_queued", _("Queued a sync")
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("staff member"),
+    )
+    actor_email = models.EmailField(_("staff e-mail"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user looked up"),
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=255, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("support audit entry")
+        verbose_name_plural = _("support audit log")
+        ordering = ["-created_at", "-id"]
+        permissions = [
+            ("use_support_console", _("Can use the support console")),
+            ("view_service_overview", _("Can see the service overview")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_email}: {self.get_action_display()} ({self.created_at:%Y-%m-%d %H:%M})"

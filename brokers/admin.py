@@ -6,10 +6,14 @@ the admin is where staff look, so it must not become the place where secrets are
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from brokers.models import Broker, Connection, LinkedAccount
+from accounts.admin import ViewOnlyAdmin
+from brokers.models import Broker, Connection, LinkedAccount, SyncRun
+from brokers.support.services import support_account_label, sync_request
 
 
 @admin.register(Broker)
@@ -31,16 +35,8 @@ class BrokerAdmin(admin.ModelAdmin):
     ordering = ("code",)
 
 
-class _ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-
 @admin.register(Connection)
-class ConnectionAdmin(_ReadOnlyAdmin):
+class ConnectionAdmin(ViewOnlyAdmin):
     list_display = ("user", "upstream", "status", "access_expires_at", "refreshed_at")
     list_filter = ("upstream", "status")
     search_fields = ("user__email",)
@@ -65,7 +61,7 @@ class ConnectionAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(LinkedAccount)
-class LinkedAccountAdmin(_ReadOnlyAdmin):
+class LinkedAccountAdmin(ViewOnlyAdmin):
     list_display = ("user", "broker", "masked_number", "alias", "status", "updated_at")
     list_filter = ("broker", "status")
     list_select_related = ("user", "broker")
@@ -77,3 +73,81 @@ class LinkedAccountAdmin(_ReadOnlyAdmin):
     def masked_number(self, obj: LinkedAccount) -> str:
         # From the stored last four characters: listing accounts decrypts nothing.
         return f"…{obj.vt_acc_no_last4}"
+
+
+@admin.register(SyncRun)
+class SyncRunAdmin(ViewOnlyAdmin):
+    """Every sync attempt, read-only; "retry" queues a fresh run of the selected runs' accounts."""
+
+    list_display = (
+        "id",
+        "user_email",
+        "account_label",
+        "trigger",
+        "state",
+        "failure_kind",
+        "platform_code",
+        "calls_used",
+        "created_at",
+        "finished_at",
+    )
+    list_filter = (
+        "state",
+        ("account__broker", admin.RelatedOnlyFieldListFilter),
+        "failure_kind",
+        "trigger",
+    )
+    list_select_related = ("account__broker", "account__user")
+    search_fields = ("account__user__email",)
+    date_hierarchy = "created_at"
+    fields = (
+        "user_email",
+        "account_label",
+        "trigger",
+        "state",
+        "attempt",
+        "as_of",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "calls_used",
+        "failure_kind",
+        "platform_code",
+        "message",
+        "detail",
+    )
+    readonly_fields = fields
+    actions = ["retry"]
+
+    def has_retry_permission(self, request: HttpRequest) -> bool:
+        # Retrying changes nothing of a run; it queues a new one. Admins hold this through the
+        # Admin role (`accounts.roles`).
+        return request.user.has_perm("brokers.change_syncrun")
+
+    @admin.display(description=_("user"), ordering="account__user__email")
+    def user_email(self, obj: SyncRun) -> str:
+        return obj.account.user.email
+
+    @admin.display(description=_("account"))
+    def account_label(self, obj: SyncRun) -> str:
+        return support_account_label(obj.account)
+
+    @admin.action(
+        description=_("Retry: queue a new sync of these runs' accounts"), permissions=["retry"]
+    )
+    def retry(self, request: HttpRequest, queryset: QuerySet[SyncRun]) -> None:
+        accounts = {
+            run.account_id: run.account
+            for run in queryset.select_related("account__broker")
+            if run.account.status == LinkedAccount.Status.LINKED
+        }
+        queued = sum(
+            sync_request(account=account, trigger=SyncRun.Trigger.RETRY)[1]
+            for account in accounts.values()
+        )
+        self.message_user(
+            request,
+            _("%(queued)d sync(s) queued; %(busy)d account(s) already had one queued or running.")
+            % {"queued": queued, "busy": len(accounts) - queued},
+            messages.SUCCESS,
+        )

@@ -72,8 +72,17 @@ class VirtualAccountInline(admin.TabularInline):
 class MemberAdmin(admin.ModelAdmin):
     list_display = ("portal_id", "kor_name", "birth_date", "failed_logins", "locked_at")
     search_fields = ("portal_id", "kor_name")
-    fields = ("portal_id", "kor_name", "birth_date", "phone", "ci", "failed_logins", "locked_at")
-    readonly_fields = ("ci",)
+    # The CI shown masked: even a stand-in's admin should not teach staff to read CIs in full.
+    fields = (
+        "portal_id",
+        "kor_name",
+        "birth_date",
+        "phone",
+        "masked_ci",
+        "failed_logins",
+        "locked_at",
+    )
+    readonly_fields = ("masked_ci",)
     inlines = [VirtualAccountInline]
     actions = ["unlock", "lock"]
 
