@@ -62,11 +62,11 @@ def test_admins_edit_the_registry_but_only_look_at_connections_accounts_runs_and
 
 
 def test_grant_role_makes_a_user_support_staff_and_a_second_run_changes_nothing():
-    user = UserFactory(email="helper@jasan.example")
+    user = UserFactory(email="desk@jasan.example")
     first, second = StringIO(), StringIO()
 
-    call_command("grant_role", "Helper@Jasan.example", "support", stdout=first)
-    call_command("grant_role", "helper@jasan.example", "support", stdout=second)
+    call_command("grant_role", "Desk@Jasan.example", "support", stdout=first)
+    call_command("grant_role", "desk@jasan.example", "support", stdout=second)
 
     user.refresh_from_db()
     assert list(user.groups.values_list("name", flat=True)) == ["Support"]
