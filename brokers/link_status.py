@@ -20,7 +20,7 @@ from accounts.models import ActivityEvent, Identity, User
 from accounts.selectors import identity_for_user, user_has_verified_email
 from accounts.services import activity_record, client_ip
 from brokers.errors import PlatformError
-from brokers.journey import CONSENT_LIFETIME, Alert, JourneyFacts, Step, alerts, next_step
+from brokers.journey import Alert, JourneyFacts, Step, alerts, next_step
 from brokers.models import Connection, LinkedAccount, PortalCheck
 from brokers.selectors import connection_for_user
 from brokers.services import linked_accounts_record
@@ -135,11 +135,7 @@ def link_status_for_user(
         .filter(status=LinkedAccount.Status.LINKED)
         .select_related("broker")
     )
-    # The platform does not say when a consent was given; the first time we saw the account
-    # linked is the best estimate of when its one-year consent started.
-    consent_expires_at = min((a.created_at for a in accounts), default=None)
-    if consent_expires_at is not None:
-        consent_expires_at += CONSENT_LIFETIME
+    consent_expires_at = min((a.consent_expires_estimate for a in accounts), default=None)
     answered = check is not None and check.checked_at is not None
     facts = JourneyFacts(
         email_verified=user_has_verified_email(user),

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.encryption import EncryptedTextField
+from brokers.journey import CONSENT_LIFETIME
 from brokers.logging import mask_account
 
 
@@ -232,6 +233,15 @@ class LinkedAccount(models.Model):
     @property
     def masked_vt_acc_no(self) -> str:
         return mask_account(self.vt_acc_no)
+
+    @property
+    def consent_expires_estimate(self) -> datetime.datetime:
+        """When the one-year portal consent behind this link most likely ends.
+
+        The platform does not report consent dates, so the first time we saw the account
+        linked stands for the day the consent was given.
+        """
+        return self.created_at + CONSENT_LIFETIME
 
 
 class PortalCheck(models.Model):

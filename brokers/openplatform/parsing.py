@@ -291,11 +291,17 @@ def _fund_holding(item: Mapping[str, Any], path: str) -> FundHolding:
     )
 
 
-def _other_holding(item: Mapping[str, Any], path: str) -> OtherHolding:
+def _other_identity(item: Mapping[str, Any], path: str) -> tuple[str | None, str | None]:
+    """An other-product line's name and ISIN; at least one of them must be there."""
     name = _string(item.get("assetName"), f"{path}.assetName")
     isin = _string(item.get("isinCode"), f"{path}.isinCode")
     if name is None and isin is None:
         raise ParseError("other asset has neither a name nor an ISIN", path=path)
+    return name, isin
+
+
+def _other_holding(item: Mapping[str, Any], path: str) -> OtherHolding:
+    name, isin = _other_identity(item, path)
     return OtherHolding(
         asset_type=_code(item.get("assetType"), f"{path}.assetType"),
         name=name,
@@ -330,10 +336,7 @@ def _portfolio_fund(item: Mapping[str, Any], path: str) -> PortfolioFund:
 
 
 def _portfolio_other(item: Mapping[str, Any], path: str) -> PortfolioOther:
-    name = _string(item.get("assetName"), f"{path}.assetName")
-    isin = _string(item.get("isinCode"), f"{path}.isinCode")
-    if name is None and isin is None:
-        raise ParseError("other asset has neither a name nor an ISIN", path=path)
+    name, isin = _other_identity(item, path)
     return PortfolioOther(
         asset_type=_code(item.get("assetType"), f"{path}.assetType"),
         name=name,

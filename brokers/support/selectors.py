@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.models import ActivityEvent, User
 from accounts.selectors import activity_for_user, user_has_verified_email
-from brokers.journey import CONSENT_LIFETIME, Alert, Step
+from brokers.journey import Alert, Step
 from brokers.link_status import link_status_for_user
 from brokers.models import Connection, LinkedAccount, SyncRun
 from brokers.selectors import platform_budget_today
@@ -169,7 +169,7 @@ def _account_facts(accounts: list[LinkedAccount], now: dt.datetime) -> list[Acco
     runs = latest_runs([account.pk for account in accounts])
     facts = []
     for account in accounts:
-        expires = account.created_at + CONSENT_LIFETIME
+        expires = account.consent_expires_estimate
         facts.append(
             AccountFacts(
                 id=account.pk,
