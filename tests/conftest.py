@@ -63,6 +63,15 @@ def broker_registry(request) -> None:
 
 
 @pytest.fixture
+def on_sandbox(settings, sandbox):
+    """Point the app at the live sandbox, as production settings point it at the platform."""
+    for name, value in sandbox.settings_overrides().items():
+        setattr(settings, name, value)
+    settings.IDENTITY_SANDBOX_URL = sandbox.url + "/sandbox/identity/verify"
+    return sandbox
+
+
+@pytest.fixture
 def alice(db):
     return UserFactory(email="alice@example.com")
 

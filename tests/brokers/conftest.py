@@ -105,15 +105,6 @@ def sandbox_config(sandbox: LiveSandbox, **overrides: object) -> OpenPlatformCon
 
 
 @pytest.fixture
-def on_sandbox(settings, sandbox: LiveSandbox) -> LiveSandbox:
-    """Point the app at the live sandbox, as production settings point it at the platform."""
-    for name, value in sandbox.settings_overrides().items():
-        setattr(settings, name, value)
-    settings.IDENTITY_SANDBOX_URL = sandbox.url + "/sandbox/identity/verify"
-    return sandbox
-
-
-@pytest.fixture
 def platform(sandbox: LiveSandbox) -> Iterator[OpenPlatformClient]:
     """The real client, configured for the live sandbox."""
     with OpenPlatformClient(sandbox_config(sandbox)) as client:

@@ -40,10 +40,8 @@ def test_twenty_three_days_after_connect_one_reminder_is_mailed(hong, platform):
 
 
 def test_at_thirty_days_without_refresh_token_the_link_says_reconnect(
-    hong, platform, client, settings, sandbox
+    hong, platform, client, on_sandbox
 ):
-    for name, value in sandbox.settings_overrides().items():
-        setattr(settings, name, value)
     connection = _without_refresh(hong.connection)
 
     with time_machine.travel(connection.access_expires_at + dt.timedelta(minutes=1)):

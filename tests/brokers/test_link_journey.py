@@ -6,7 +6,6 @@ import datetime as dt
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import requests
 from django.utils import timezone
 
 from accounts.models import ActivityEvent, Identity
@@ -291,4 +290,3 @@ def test_a_state_older_than_ten_minutes_is_refused(client, alice, on_sandbox):
 
     assert response.status_code == 400
     assert not Connection.objects.filter(user=alice).exists()
-    assert requests  # the sandbox was reached over real HTTP throughout

@@ -18,10 +18,8 @@ PASSWORD = "a-long-journey-password-5"
 
 
 @pytest.fixture
-def app_on_sandbox(settings, sandbox, live_server, broker_registry):
-    for name, value in sandbox.settings_overrides().items():
-        setattr(settings, name, value)
-    settings.IDENTITY_SANDBOX_URL = sandbox.url + "/sandbox/identity/verify"
+def app_on_sandbox(settings, on_sandbox, live_server, broker_registry):
+    sandbox = on_sandbox
     settings.OPENPLATFORM_REDIRECT_URI = live_server.url + "/link/callback/"
     sandbox.register(
         redirect_uris=[settings.OPENPLATFORM_REDIRECT_URI], return_urls=[live_server.url + "/"]

@@ -28,12 +28,11 @@ def support_staff(db):
 
 
 @pytest.fixture
-def minji(settings, sandbox):
+def minji(on_sandbox):
     """Our user, verified as the sandbox persona 박민지 and connected for real. We first saw her
     diamond account linked (and our last check of the portal answered) a year and a day ago; its
     consent has since run out at the portal, and last night's sync was refused (code 4006)."""
-    for name, value in sandbox.settings_overrides().items():
-        setattr(settings, name, value)
+    sandbox = on_sandbox
     persona = sandbox.personas["park"]
     identity = IdentityFactory(
         user__email="minji@example.com", ci=persona.ci, korean_name=persona.kor_name

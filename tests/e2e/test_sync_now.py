@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 
 from brokers.models import SyncRun
-from tests.brokers.conftest import hong, on_sandbox, platform
+from tests.brokers.conftest import hong, platform
 from tests.factories import PASSWORD
 from tests.portfolio.sync_support import sync_worker
 
-__all__ = ["hong", "on_sandbox", "platform", "sync_worker"]
+__all__ = ["hong", "platform", "sync_worker"]
 
 pytestmark = [pytest.mark.e2e, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

@@ -29,11 +29,3 @@ def support_client(client, support_staff):
 def admin_staff_client(client, service_admin):
     client.force_login(service_admin)
     return client
-
-
-@pytest.fixture
-def on_sandbox(settings, sandbox):
-    """Point the app at the live sandbox, as production settings point it at the platform."""
-    for name, value in sandbox.settings_overrides().items():
-        setattr(settings, name, value)
-    return sandbox
