@@ -24,15 +24,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# The parser (`brokers.openplatform.parsing`) accepts magnitudes below 10^20, so every column
-# keeps twenty integer digits: nothing it lets through can overflow a write and fail a sync.
-# PostgreSQL stores numerics by their actual digits, so the declared width costs nothing.
-# Money is KRW, whole won in practice; four decimals are kept for brokers that send fractions.
-MONEY = {"max_digits": 24, "decimal_places": 4}
-# Quantities: shares, fund units or a face value in won (1.0E10 is common for bonds).
-QUANTITY = {"max_digits": 26, "decimal_places": 6}
-# Rates and weights in percent, as the platform sends them (earningRate, portfolio qty).
-RATE = {"max_digits": 26, "decimal_places": 6}
+from portfolio.fields import money_field, quantity_field, rate_field
 
 ZERO = Decimal(0)
 
@@ -151,11 +143,9 @@ class HoldingsSnapshot(models.Model):
     )
     as_of = models.DateField(_("as of"))
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
-    cash_weight = models.DecimalField(
+    cash_weight = rate_field(
         _("cash weight (%)"),
-        **RATE,
         null=True,
-        blank=True,
         help_text=_("cash as a percentage of the account; weights-only accounts"),
     )
     updated_at = models.DateTimeField(_("updated at"))
@@ -191,12 +181,12 @@ class Holding(models.Model):
         _("trade type"), max_length=8, choices=TradeType.choices, blank=True
     )
     as_of = models.DateField(_("as of"))
-    quantity = models.DecimalField(_("quantity"), **QUANTITY, null=True, blank=True)
-    purchase_value = models.DecimalField(_("purchase value"), **MONEY, null=True, blank=True)
-    current_value = models.DecimalField(_("current value"), **MONEY, null=True, blank=True)
-    profit_loss = models.DecimalField(_("profit or loss"), **MONEY, null=True, blank=True)
-    return_rate = models.DecimalField(_("return rate (%)"), **RATE, null=True, blank=True)
-    weight = models.DecimalField(_("weight within its family (%)"), **RATE, null=True, blank=True)
+    quantity = quantity_field(_("quantity"), null=True)
+    purchase_value = money_field(_("purchase value"), null=True)
+    current_value = money_field(_("current value"), null=True)
+    profit_loss = money_field(_("profit or loss"), null=True)
+    return_rate = rate_field(_("return rate (%)"), null=True)
+    weight = rate_field(_("weight within its family (%)"), null=True)
 
     objects = AccountScopedQuerySet.as_manager()
 
@@ -239,8 +229,8 @@ class HoldingPeriod(models.Model):
     trade_type = models.CharField(
         _("trade type"), max_length=8, choices=TradeType.choices, blank=True
     )
-    quantity = models.DecimalField(_("quantity"), **QUANTITY, null=True, blank=True)
-    purchase_value = models.DecimalField(_("purchase value"), **MONEY, null=True, blank=True)
+    quantity = quantity_field(_("quantity"), null=True)
+    purchase_value = money_field(_("purchase value"), null=True)
     valid_from = models.DateField(_("held from"))
     valid_to = models.DateField(_("held until (exclusive)"), null=True, blank=True)
 
@@ -290,15 +280,15 @@ class DailyValuation(models.Model):
         "brokers.LinkedAccount", on_delete=models.CASCADE, related_name="valuations"
     )
     date = models.DateField(_("date"))
-    cash = models.DecimalField(_("cash"), **MONEY, null=True, blank=True)
-    cash_d1 = models.DecimalField(_("cash at D+1"), **MONEY, null=True, blank=True)
-    cash_d2 = models.DecimalField(_("cash at D+2"), **MONEY, null=True, blank=True)
-    securities_value = models.DecimalField(_("securities value"), **MONEY, null=True, blank=True)
-    purchase_value = models.DecimalField(_("purchase value"), **MONEY, null=True, blank=True)
-    profit_loss = models.DecimalField(_("profit or loss"), **MONEY, null=True, blank=True)
-    total_value = models.DecimalField(_("total value"), **MONEY, null=True, blank=True)
-    inflow = models.DecimalField(_("external inflow"), **MONEY, default=ZERO)
-    outflow = models.DecimalField(_("external outflow"), **MONEY, default=ZERO)
+    cash = money_field(_("cash"), null=True)
+    cash_d1 = money_field(_("cash at D+1"), null=True)
+    cash_d2 = money_field(_("cash at D+2"), null=True)
+    securities_value = money_field(_("securities value"), null=True)
+    purchase_value = money_field(_("purchase value"), null=True)
+    profit_loss = money_field(_("profit or loss"), null=True)
+    total_value = money_field(_("total value"), null=True)
+    inflow = money_field(_("external inflow"), default=ZERO)
+    outflow = money_field(_("external outflow"), default=ZERO)
     is_derived = models.BooleanField(
         _("derived from the lists"),
         default=False,
@@ -354,9 +344,9 @@ class Transaction(models.Model):
     # transactions name products the balance never lists (fund and product codes), and an
     # instrument must not be invented with an unknown class to satisfy a key.
     isin = models.CharField(_("ISIN or product code"), max_length=40, blank=True)
-    change_amount = models.DecimalField(_("cash change"), **MONEY, null=True, blank=True)
-    change_quantity = models.DecimalField(_("quantity change"), **QUANTITY, null=True, blank=True)
-    quantity_after = models.DecimalField(_("quantity after"), **QUANTITY, null=True, blank=True)
+    change_amount = money_field(_("cash change"), null=True)
+    change_quantity = quantity_field(_("quantity change"), null=True)
+    quantity_after = quantity_field(_("quantity after"), null=True)
 
     objects = AccountScopedQuerySet.as_manager()
 

@@ -25,17 +25,15 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import DateField, DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import DateField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Abs, Coalesce
 from django.utils import timezone
 
 from brokers import records
 from brokers.models import LinkedAccount
 from brokers.upstream import Portfolio
+from portfolio.fields import MONEY, QUANTITY, RATE, DecimalSpec
 from portfolio.models import (
-    MONEY,
-    QUANTITY,
-    RATE,
     DailyValuation,
     Family,
     Holding,
@@ -96,15 +94,15 @@ class TransactionsReplaced:
 # --- values ----------------------------------------------------------------------------------
 
 
-def _fit(value: Decimal | None, spec: Mapping[str, int]) -> Decimal | None:
+def _fit(value: Decimal | None, spec: DecimalSpec) -> Decimal | None:
     """`value` at its column's scale, or None; a value the column cannot hold raises."""
     if value is None:
         return None
     if not value.is_finite():
         raise ValueError("a non-finite number cannot be stored")
-    places = spec["decimal_places"]
+    places = spec.decimal_places
     fitted = value.quantize(Decimal(1).scaleb(-places), context=_WIDE)
-    if fitted != 0 and fitted.adjusted() >= spec["max_digits"] - places:
+    if fitted != 0 and fitted.adjusted() >= spec.max_digits - places:
         raise ValueError(f"a value of magnitude 10^{fitted.adjusted()} does not fit its column")
     return fitted
 
@@ -497,7 +495,7 @@ def _flow_total(kind: str) -> Coalesce:
     time when there is none) to the row's own day. Amounts are taken as magnitudes, so that a
     broker signing its withdrawals either way cannot turn an outflow into an inflow.
     """
-    money = DecimalField(**MONEY)
+    money = MONEY.output_field()
     previous_day = (
         DailyValuation.objects.filter(
             account_id=OuterRef(OuterRef("account_id")), date__lt=OuterRef(OuterRef("date"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 
 from accounts.encryption import encrypted_fields, rotate
 
@@ -24,38 +24,46 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         total = 0
         for model, attnames in encrypted_fields():
-            table = connection.ops.quote_name(model._meta.db_table)
-            pk = connection.ops.quote_name(model._meta.pk.column)
-            columns = [connection.ops.quote_name(model._meta.get_field(n).column) for n in attnames]
-            count = 0
-            last_pk = None
-            while True:
-                # Work on raw ciphertext so no plaintext is materialised, batch by primary key.
-                with transaction.atomic(), connection.cursor() as cursor:
-                    where = f"WHERE {pk} > %s " if last_pk is not None else ""
-                    params = [last_pk] if last_pk is not None else []
-                    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-                    cursor.execute(
-                        f"SELECT {pk}, {', '.join(columns)} FROM {table} {where}"  # noqa: S608
-                        f"ORDER BY {pk} LIMIT {BATCH_SIZE}{lock}",
-                        params,
-                    )
-                    rows = cursor.fetchall()
-                    for row in rows:
-                        values = [rotate(v) if v is not None else None for v in row[1:]]
-                        assignments = ", ".join(f"{c} = %s" for c in columns)
-                        cursor.execute(
-                            f"UPDATE {table} SET {assignments} WHERE {pk} = %s",  # noqa: S608
-                            [*values, row[0]],
-                        )
-                    count += len(rows)
-                if len(rows) < BATCH_SIZE:
-                    break
-                last_pk = rows[-1][0]
+            count = self._rotate_table(model, attnames)
             total += count
             self.stdout.write(f"{model._meta.label}: {count} rows re-encrypted")
         total += self._rotate_mfa_secrets()
         self.stdout.write(self.style.SUCCESS(f"Done: {total} rows re-encrypted."))
+
+    def _rotate_table(self, model: type[models.Model], attnames: list[str]) -> int:
+        """Rewrite one table's encrypted columns, a batch of rows per transaction."""
+        quote = connection.ops.quote_name
+        table = quote(model._meta.db_table)
+        pk_field = model._meta.pk
+        assert pk_field is not None  # every concrete model has a primary key  # noqa: S101
+        pk = quote(pk_field.column)
+        by_attname = {f.attname: f.column for f in model._meta.concrete_fields}
+        columns = [quote(by_attname[n]) for n in attnames]
+        assignments = ", ".join(f"{c} = %s" for c in columns)
+        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        count = 0
+        last_pk: object = None
+        while True:
+            # Work on raw ciphertext so no plaintext is materialised, batch by primary key.
+            with transaction.atomic(), connection.cursor() as cursor:
+                where = f"WHERE {pk} > %s " if last_pk is not None else ""
+                params: list[object] = [last_pk] if last_pk is not None else []
+                cursor.execute(
+                    f"SELECT {pk}, {', '.join(columns)} FROM {table} {where}"  # noqa: S608
+                    f"ORDER BY {pk} LIMIT {BATCH_SIZE}{lock}",
+                    params,
+                )
+                rows: list[tuple[Any, ...]] = cursor.fetchall()
+                for row in rows:
+                    values = [rotate(v) if v is not None else None for v in row[1:]]
+                    cursor.execute(
+                        f"UPDATE {table} SET {assignments} WHERE {pk} = %s",  # noqa: S608
+                        [*values, row[0]],
+                    )
+                count += len(rows)
+            if len(rows) < BATCH_SIZE:
+                return count
+            last_pk = rows[-1][0]
 
     def _rotate_mfa_secrets(self) -> int:
         """allauth's authenticators keep their encrypted secrets inside a JSON column."""
