@@ -20,15 +20,6 @@ from brokers.journey import CONSENT_LIFETIME
 from brokers.logging import mask_account
 
 
-class BrokerQuerySet(models.QuerySet["Broker"]):
-    def listed(self) -> BrokerQuerySet:
-        """Brokers a user may meet: active ones; virtual ones only where the sandbox runs."""
-        queryset = self.filter(is_active=True)
-        if not settings.SANDBOX_ENABLED:
-            queryset = queryset.filter(is_virtual=False)
-        return queryset
-
-
 class Broker(models.Model):
     """A financial-investment company reachable through the open platform."""
 
@@ -69,8 +60,6 @@ class Broker(models.Model):
         help_text=_("listed only where the sandbox runs"),
     )
     is_active = models.BooleanField(_("active"), default=True)
-
-    objects = BrokerQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -381,10 +370,6 @@ class SyncRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_trigger_display()} sync of account {self.account_id}: {self.state}"
-
-    @property
-    def is_done(self) -> bool:
-        return self.state not in (self.State.QUEUED, self.State.RUNNING)
 
     @property
     def retry_at(self) -> datetime.datetime | None:

@@ -280,12 +280,6 @@ class CircuitBreaker:
     def failures(self) -> int:
         return int(self._store.get(self._failures_key) or 0)
 
-    def is_open(self) -> bool:
-        """Whether a call now would be refused (open and not yet cooled down)."""
-        if self.failures() < self.threshold:
-            return False
-        return self._clock() < float(self._store.get(self._open_key) or 0)
-
     def before_call(self) -> None:
         """Raise `CircuitOpen` unless a call may go out now."""
         if self.failures() < self.threshold:
@@ -468,6 +462,3 @@ class AnswerCache:
     def put(self, service: str, account_key: str, value: Any) -> None:
         if self.seconds:
             self._store.set(self._key(service, account_key), codec.dumps(value), self.seconds)
-
-    def forget(self, service: str, account_key: str) -> None:
-        self._store.delete(self._key(service, account_key))

@@ -87,14 +87,6 @@ class ValuationPoint:
 
 
 @dataclass(frozen=True, slots=True)
-class ReturnPoint:
-    """The return chained from the base of a range up to the close of `date`."""
-
-    date: datetime.date
-    cumulative: Decimal
-
-
-@dataclass(frozen=True, slots=True)
 class UnrealisedPL:
     amount: Decimal
     rate: Decimal | None  # amount / purchase value; None when nothing was paid
@@ -153,33 +145,20 @@ def _window(
     return ordered[base:]
 
 
-def _chain(window: Sequence[ValuationPoint]) -> tuple[list[ReturnPoint], int]:
-    """Cumulative returns over `window` and how many sub-periods were measured (not skipped)."""
-    if not window:
-        return [], 0
+def _chain(window: Sequence[ValuationPoint]) -> tuple[Decimal, int]:
+    """The return chained over `window` and how many sub-periods were measured (not skipped)."""
     measured = 0
     growth = ONE
-    series = [ReturnPoint(window[0].date, ZERO)]
+    if not window:
+        return ZERO, 0
     with localcontext(_CONTEXT):
         opening = window[0].value
         for point in window[1:]:
             if opening > ZERO:
                 growth *= (point.value - point.net_flow) / opening
                 measured += 1
-            series.append(ReturnPoint(point.date, growth - ONE))
             opening = point.value
-    return series, measured
-
-
-def twr_series(
-    points: Iterable[ValuationPoint],
-    *,
-    start: datetime.date | None = None,
-    end: datetime.date | None = None,
-) -> list[ReturnPoint]:
-    """The TWR from the base of (start, end] up to each valuation in it (the base shows 0)."""
-    series, _ = _chain(_window(points, start, end))
-    return series
+        return growth - ONE, measured
 
 
 def time_weighted_return(
@@ -189,17 +168,10 @@ def time_weighted_return(
     end: datetime.date | None = None,
 ) -> Decimal | None:
     """The TWR over (start, end] as a fraction; None when no sub-period could be measured."""
-    series, measured = _chain(_window(points, start, end))
+    cumulative, measured = _chain(_window(points, start, end))
     if not measured:
         return None
-    return series[-1].cumulative
-
-
-def period_return(
-    points: Iterable[ValuationPoint], *, period: Period, as_of: datetime.date
-) -> Decimal | None:
-    """The TWR of a dashboard range ending at the close of `as_of`."""
-    return time_weighted_return(points, start=period_start(period, as_of), end=as_of)
+    return cumulative
 
 
 def combine(accounts: Iterable[Iterable[ValuationPoint]]) -> list[ValuationPoint]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
@@ -20,7 +20,6 @@ from portfolio.models import (
     AssetClass,
     DailyValuation,
     Holding,
-    HoldingPeriod,
     HoldingsSnapshot,
     Instrument,
     Transaction,
@@ -28,40 +27,12 @@ from portfolio.models import (
 )
 from portfolio.returns import (
     Period,
-    ReturnPoint,
     ValuationPoint,
     combine,
     period_start,
     time_weighted_return,
-    twr_series,
     unrealised_pl,
 )
-
-
-def holdings_current_for_user(
-    *, user: object, account: LinkedAccount | None = None
-) -> QuerySet[Holding]:
-    """The user's holdings as of each account's latest sync, with instrument and account.
-    1 query."""
-    holdings = Holding.objects.for_user(user).select_related("instrument", "account__broker")
-    if account is not None:
-        holdings = holdings.filter(account=account)
-    return holdings.order_by("account_id", "instrument__key", "trade_type")
-
-
-def holdings_on(*, account: LinkedAccount, on: datetime.date) -> QuerySet[HoldingPeriod]:
-    """The positions an account held at the close of `on`: instrument, trade type, quantity and
-    purchase value, as they stood that day. Values are not kept per holding (prices move daily);
-    the account's value that day is its `DailyValuation`. Empty before the first sync.
-
-    `account` must come from `LinkedAccount.objects.for_user(...)`. 1 query.
-    """
-    return (
-        HoldingPeriod.objects.filter(account=account, valid_from__lte=on)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
-        .select_related("instrument")
-        .order_by("instrument__key", "trade_type")
-    )
 
 
 def valuations_for_user(
@@ -98,46 +69,6 @@ def valuations_for_user(
     ):
         series.setdefault(account_id, []).append(ValuationPoint(day, total, inflow, outflow))
     return series
-
-
-@dataclass(frozen=True, slots=True)
-class Performance:
-    """Values and time-weighted returns of a user's accounts and of their total over a range.
-
-    `start` is the close the range is measured from (None: all history). Returns are fractions,
-    None where no sub-period could be measured.
-    """
-
-    period: Period
-    as_of: datetime.date
-    start: datetime.date | None
-    accounts: dict[int, list[ValuationPoint]] = field(default_factory=dict)
-    account_returns: dict[int, Decimal | None] = field(default_factory=dict)
-    total: list[ValuationPoint] = field(default_factory=list)
-    total_return: Decimal | None = None
-    total_return_series: list[ReturnPoint] = field(default_factory=list)
-
-
-def performance_for_user(*, user: object, period: Period, as_of: datetime.date) -> Performance:
-    """The net-worth series and the TWR of each account and of the total for a range ending at
-    the close of `as_of`. The total is the day-by-day sum of the accounts, chained as one
-    (`portfolio.returns.combine`), not an average of the accounts' returns. 1 query."""
-    start = period_start(period, as_of)
-    accounts = valuations_for_user(user=user, start=start, end=as_of)
-    total = combine(accounts.values())
-    return Performance(
-        period=period,
-        as_of=as_of,
-        start=start,
-        accounts=accounts,
-        account_returns={
-            account_id: time_weighted_return(points, start=start, end=as_of)
-            for account_id, points in accounts.items()
-        },
-        total=total,
-        total_return=time_weighted_return(total, start=start, end=as_of),
-        total_return_series=twr_series(total, start=start, end=as_of),
-    )
 
 
 # --- dashboard pages -------------------------------------------------------------------------
@@ -448,9 +379,9 @@ class TotalPerformance:
 def total_performance_for_user(
     *, user: object, period: Period, as_of: datetime.date
 ) -> TotalPerformance:
-    """What the overview and the net-worth chart need of `performance_for_user`: the accounts'
-    series, their day-by-day total and its TWR, without the per-account returns and the
-    cumulative series the pages do not show (one chain instead of several). 1 query."""
+    """The net-worth series of each account, their day-by-day total and its TWR for a range
+    ending at the close of `as_of`. The total is the sum of the accounts, chained as one
+    (`portfolio.returns.combine`), not an average of the accounts' returns. 1 query."""
     start = period_start(period, as_of)
     accounts = valuations_for_user(user=user, start=start, end=as_of)
     total = combine(accounts.values())
@@ -464,7 +395,7 @@ def total_performance_for_user(
 
 
 def overview_figures(
-    *, performance: TotalPerformance | Performance, latest: Iterable[DailyValuation]
+    *, performance: TotalPerformance, latest: Iterable[DailyValuation]
 ) -> Figures | None:
     """The overview's figures from a range's performance and the accounts' latest valuations;
     None when there is no valuation at all. No query."""

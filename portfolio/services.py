@@ -69,19 +69,12 @@ class HoldingsApplied:
     stale: the answer was older than the account's current holdings, so only its valuation was
         written (holdings and history were left as they are).
     opened / closed: history periods opened and closed (or withdrawn the same day).
-    cash_changed: cash, D+1 or D+2 differ from the previous valuation, or there was none.
     """
 
     as_of: datetime.date
     stale: bool = False
     opened: int = 0
     closed: int = 0
-    cash_changed: bool = False
-
-    @property
-    def moved(self) -> bool:
-        """Whether something moved that transactions would explain (a position or cash)."""
-        return bool(self.opened or self.closed or self.cash_changed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -581,16 +574,9 @@ def _valuation_figures(
 
 def _valuation_save(
     account: LinkedAccount, as_of: datetime.date, figures: Mapping[str, Any]
-) -> bool:
-    """Upsert the day's valuation and refresh the flows it and its successor close; whether
-    cash moved since the previous valuation. 3 statements."""
-    cash_fields = ("cash", "cash_d1", "cash_d2")
-    previous = (
-        DailyValuation.objects.filter(account=account, date__lt=as_of)
-        .order_by("-date")
-        .values_list(*cash_fields)[:1]
-    )
-    previous_cash = next(iter(previous), None)
+) -> None:
+    """Upsert the day's valuation and refresh the flows it and its successor close.
+    2 statements."""
     DailyValuation.objects.bulk_create(
         [DailyValuation(account=account, date=as_of, **figures)],
         update_conflicts=True,
@@ -599,7 +585,6 @@ def _valuation_save(
     )
     # A valuation inserted before later ones shortens its successor's sub-period too.
     _valuation_flows_refresh(account, as_of, as_of + datetime.timedelta(days=1))
-    return previous_cash != tuple(figures[name] for name in cash_fields)
 
 
 # --- services --------------------------------------------------------------------------------
@@ -624,8 +609,8 @@ def account_balance_apply(
     The lists must be complete: a family missing from them reads as "sold", closing its
     history. An answer with neither a summary nor any holding raises `ValueError` and writes
     nothing: it cannot be told from a broker's glitch, and taking it would close every position.
-    SQL: at most 14 statements (2 more for the savepoint inside an outer atomic block),
-    whatever the number of holdings; 9 on a day where nothing but prices moved.
+    SQL: at most 13 statements (2 more for the savepoint inside an outer atomic block),
+    whatever the number of holdings; 8 on a day where nothing but prices moved.
     """
     lines = _balance_lines(equities, funds, others)
     if summary is None and not lines:
@@ -637,9 +622,10 @@ def account_balance_apply(
             _valuation_save(account, as_of, figures)
         return HoldingsApplied(as_of=as_of, stale=True)
     opened, closed = _positions_save(account, as_of, lines)
-    cash_changed = _valuation_save(account, as_of, figures) if figures is not None else False
+    if figures is not None:
+        _valuation_save(account, as_of, figures)
     _snapshot_save(account, as_of, HoldingsSnapshot.Source.BALANCE)
-    return HoldingsApplied(as_of=as_of, opened=opened, closed=closed, cash_changed=cash_changed)
+    return HoldingsApplied(as_of=as_of, opened=opened, closed=closed)
 
 
 @transaction.atomic

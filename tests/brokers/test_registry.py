@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from brokers.models import Broker, Connection, LinkedAccount
-from brokers.selectors import broker_by_code, brokers_listed, connection_for_user
+from brokers.selectors import connection_for_user
 from tests.factories import ConnectionFactory, LinkedAccountFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,31 +62,6 @@ def test_the_virtual_brokers_carry_the_sandboxs_codes_and_limits():
     assert (virtual["diamond"].supports_all, virtual["diamond"].has_balance) == (True, True)
     assert (virtual["cyber"].supports_all, virtual["cyber"].max_transaction_days) == (False, 90)
     assert virtual["star"].has_balance is False
-
-
-def test_virtual_brokers_are_listed_only_where_the_sandbox_is_enabled(settings):
-    settings.SANDBOX_ENABLED = False
-    production = set(brokers_listed().values_list("short_name", flat=True))
-    settings.SANDBOX_ENABLED = True
-    development = set(brokers_listed().values_list("short_name", flat=True))
-
-    assert "diamond" not in production
-    assert len(production) == 16
-    assert development == production | {"diamond", "cyber", "star"}
-
-
-def test_an_inactive_broker_is_not_listed(settings):
-    settings.SANDBOX_ENABLED = False
-    Broker.objects.filter(short_name="kiwoom").update(is_active=False)
-
-    assert "kiwoom" not in set(brokers_listed().values_list("short_name", flat=True))
-
-
-def test_a_broker_is_found_by_its_code_as_the_platform_writes_it():
-    assert broker_by_code(" 00002").short_name == "shinhan"
-    assert broker_by_code("2").short_name == "shinhan"
-    assert broker_by_code("99999") is None
-    assert broker_by_code("abc") is None
 
 
 def test_a_broker_code_must_be_five_digits():

@@ -295,17 +295,6 @@ def test_a_balance_older_than_the_current_holdings_writes_only_its_valuation(acc
     ]
 
 
-def test_the_result_says_whether_cash_or_a_position_moved(account) -> None:
-    first = apply(account, MON, [equity(SAMSUNG, "10")], cash="1000")
-    assert (first.opened, first.cash_changed, first.moved) == (1, True, True)
-    idle = apply(account, TUE, [equity(SAMSUNG, "10", value="120000")], cash="1000")
-    assert idle.moved is False
-    deposit = apply(account, WED, [equity(SAMSUNG, "10")], cash="2000")
-    assert (deposit.opened, deposit.cash_changed, deposit.moved) == (0, True, True)
-    sale = apply(account, THU, [], cash="2000")
-    assert (sale.closed, sale.moved) == (1, True)
-
-
 def test_a_failure_inside_the_sync_leaves_the_previous_data_whole(account, monkeypatch) -> None:
     apply(account, MON, [equity(SAMSUNG, "10")], cash="1000")
     account_transactions_replace(
@@ -358,7 +347,8 @@ def test_a_ratio_only_account_records_what_it_held_over_time(alice) -> None:
     account_ratios_apply(account=account, as_of=MON, portfolio=portfolio())
     # Weights move with prices every day: that alone opens no history.
     moved = portfolio(weights={SAMSUNG: "55", HYNIX: "45"})
-    assert account_ratios_apply(account=account, as_of=TUE, portfolio=moved).moved is False
+    idle = account_ratios_apply(account=account, as_of=TUE, portfolio=moved)
+    assert (idle.opened, idle.closed) == (0, 0)
     sold = portfolio(weights={SAMSUNG: "100"})
     result = account_ratios_apply(account=account, as_of=WED, portfolio=sold)
     assert (result.opened, result.closed) == (0, 1)

@@ -6,17 +6,11 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.db.models import Q
 
 from portfolio.models import HoldingPeriod
-from portfolio.returns import Period
-from portfolio.selectors import (
-    holdings_current_for_user,
-    holdings_on,
-    performance_for_user,
-    valuations_for_user,
-)
+from portfolio.returns import Period, time_weighted_return
+from portfolio.selectors import total_performance_for_user, valuations_for_user
 from portfolio.services import account_balance_apply, account_transactions_replace
 from tests.portfolio.factories import LinkedAccountFactory, equity, summary
 from tests.portfolio.factories import transaction as txn
@@ -51,7 +45,11 @@ def apply(account, as_of, holdings, *, cash="1000000", securities="0", total=Non
 
 
 def held(account, on) -> dict[str, Decimal | None]:
-    return {p.instrument.key: p.quantity for p in holdings_on(account=account, on=on)}
+    """The positions the account's history says it held at the close of `on`."""
+    periods = HoldingPeriod.objects.filter(account=account, valid_from__lte=on).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=on)
+    )
+    return {p.instrument.key: p.quantity for p in periods.select_related("instrument")}
 
 
 def test_thirty_days_without_a_change_add_no_history(account) -> None:
@@ -99,14 +97,6 @@ def test_holdings_on_a_date_are_the_positions_as_they_were(account) -> None:
     assert HoldingPeriod.objects.count() == 4
 
 
-def test_holdings_on_a_date_is_one_query(account) -> None:
-    apply(account, day(0), [equity(f"KR7{n:08d}0") for n in range(50)])
-    with CaptureQueriesContext(connection) as queries:
-        rows = list(holdings_on(account=account, on=day(0)))
-    assert len(rows) == 50
-    assert len(queries) == 1
-
-
 def test_a_same_day_resync_replaces_the_days_change_instead_of_adding_one(account) -> None:
     apply(account, day(0), [equity(SAMSUNG, "10")])
     # Day 1 is synced three times: 12 (a buy), then 14 (another buy), then back to 10 (both
@@ -131,18 +121,6 @@ def test_a_position_sold_and_bought_back_opens_a_new_period(account) -> None:
     assert held(account, day(1)) == {}
 
 
-def test_current_holdings_of_a_user_come_with_their_instruments(alice, charlie, account) -> None:
-    apply(account, day(0), [equity(SAMSUNG, "10", name="삼성전자")])
-    with CaptureQueriesContext(connection) as queries:
-        names = [
-            (h.instrument.name, h.account.broker.short_name)
-            for h in holdings_current_for_user(user=alice)
-        ]
-    assert names == [("삼성전자", "diamond")]
-    assert len(queries) == 1
-    assert not holdings_current_for_user(user=charlie).exists()
-
-
 def test_the_valuation_series_starts_with_the_value_carried_into_the_range(account, alice) -> None:
     for n, total in [(0, "1000"), (1, "1100"), (4, "1210")]:
         apply(account, day(n), [], cash=total)
@@ -151,6 +129,10 @@ def test_the_valuation_series_starts_with_the_value_carried_into_the_range(accou
         (day(1), D("1100")),
         (day(4), D("1210")),
     ]
+
+
+def returns_of(accounts) -> dict[int, Decimal | None]:
+    return {pk: time_weighted_return(points) for pk, points in accounts.items()}
 
 
 def test_performance_agrees_with_the_hand_computed_returns(alice, bob) -> None:
@@ -168,15 +150,15 @@ def test_performance_agrees_with_the_hand_computed_returns(alice, bob) -> None:
     apply(b, day(1), [], cash="1000")
     apply(b, day(2), [], cash="950")
 
-    result = performance_for_user(user=alice, period=Period.ALL, as_of=day(2))
+    result = total_performance_for_user(user=alice, period=Period.ALL, as_of=day(2))
     # A: r1 = (1,600 − 500) / 1,000 − 1 = 0.1, r2 = 1,760 / 1,600 − 1 = 0.1 → 0.21.
     # B: 950 / 1,000 − 1 = −0.05.
-    assert result.account_returns == {a.pk: D("0.21"), b.pk: D("-0.05")}
+    assert returns_of(result.accounts) == {a.pk: D("0.21"), b.pk: D("-0.05")}
     # Total: 1,000 → 2,600 (in: 500 + B's 1,000) → 2,710.
     #   r1 = (2,600 − 1,500) / 1,000 − 1 = 0.1; r2 = 2,710 / 2,600 − 1.
     #   TWR = 1.1 × 2,710 / 2,600 − 1 = 0.146538461538…
     assert [p.value for p in result.total] == [D("1000"), D("2600"), D("2710")]
     assert result.total_return.quantize(D("1E-12")) == D("0.146538461538")
 
-    one_day = performance_for_user(user=alice, period=Period.ALL, as_of=day(1))
-    assert one_day.account_returns == {a.pk: D("0.1"), b.pk: None}
+    one_day = total_performance_for_user(user=alice, period=Period.ALL, as_of=day(1))
+    assert returns_of(one_day.accounts) == {a.pk: D("0.1"), b.pk: None}

@@ -17,7 +17,7 @@ def _wait_until_done(run_id: int, seconds: float = 30) -> SyncRun:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         run = SyncRun.objects.get(pk=run_id)
-        if run.is_done:
+        if run.state not in (SyncRun.State.QUEUED, SyncRun.State.RUNNING):
             return run
         time.sleep(0.1)
     raise AssertionError(f"run {run_id} is still {run.state} after {seconds} s")
