@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.encryption import EncryptedTextField
 from brokers.journey import CONSENT_LIFETIME
-from brokers.logging import mask_account
+from brokers.call_log import mask_account
 
 
 class Broker(models.Model):

@@ -38,7 +38,7 @@ from brokers.errors import (
     UNSUPPORTED,
     PlatformError,
 )
-from brokers.logging import CallInfo
+from brokers.call_log import CallInfo
 from brokers.openplatform import envelope
 from brokers.openplatform.http import Transport
 from brokers.openplatform.oauth import OAuthClient, check_transport_security

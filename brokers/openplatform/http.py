@@ -8,7 +8,7 @@
   the `PlatformError` that `error_from_response` maps it to; a 2xx answer whose
   `resp.respCode` is not a success is an error too.
 - The daily budget headers of every answer (errors included) are recorded.
-- Each call writes exactly one log line (`brokers.logging.log_call`), whatever its outcome.
+- Each call writes exactly one log line (`brokers.call_log.log_call`), whatever its outcome.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from brokers.errors import BUG, TRANSIENT, PlatformError, error_from_response
-from brokers.logging import CallInfo, log_call
+from brokers.call_log import CallInfo, log_call
 from brokers.openplatform.parsing import loads, parse_resp_code
 from brokers.resilience import DailyBudget, with_suggested_delay
 

@@ -46,7 +46,7 @@ from brokers.errors import (
     PlatformError,
     error_from_response,
 )
-from brokers.logging import CallInfo
+from brokers.call_log import CallInfo
 from brokers.openplatform.http import Observation, Transport, new_session, observed
 from brokers.upstream import ACCESS_TOKEN, AuthorizationRequest, TokenSet
 

@@ -21,7 +21,7 @@ from brokers.errors import (
     ParseError,
     PlatformError,
 )
-from brokers.logging import UPSTREAM_LOGGER
+from brokers.call_log import UPSTREAM_LOGGER
 from brokers.openplatform.client import OpenPlatformClient
 from brokers.resilience import CircuitOpen
 from brokers.sandbox import data

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from brokers.errors import BUG, CONSENT_REQUIRED, RATE_LIMITED, TRANSIENT, ParseError, PlatformError
-from brokers.logging import UPSTREAM_LOGGER, CallInfo
+from brokers.call_log import UPSTREAM_LOGGER, CallInfo
 from brokers.openplatform.http import Transport
 from brokers.resilience import DailyBudget
 from tests.brokers.scripted import Answer

@@ -18,7 +18,7 @@ import pytest
 from django.utils import timezone
 
 from brokers.errors import BUG, REAUTH_REQUIRED, TRANSIENT, PlatformError
-from brokers.logging import UPSTREAM_LOGGER
+from brokers.call_log import UPSTREAM_LOGGER
 from brokers.openplatform.client import OpenPlatformClient, OpenPlatformConfig
 from brokers.upstream import REFRESH_TOKEN
 from tests.brokers.scripted import Answer

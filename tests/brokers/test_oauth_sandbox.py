@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from brokers.errors import REAUTH_REQUIRED, PlatformError
-from brokers.logging import UPSTREAM_LOGGER
+from brokers.call_log import UPSTREAM_LOGGER
 from brokers.models import Connection
 from brokers.services import connection_disconnect, connection_refresh
 from tests.brokers.conftest import run_together

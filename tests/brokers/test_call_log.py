@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from brokers.logging import UPSTREAM_LOGGER, CallInfo, log_call, mask_account
+from brokers.call_log import UPSTREAM_LOGGER, CallInfo, log_call, mask_account
 from brokers.models import LinkedAccount
 from brokers.services import (
     connection_connect,
