@@ -1,4 +1,5 @@
-# Two commands: `make run` (the whole stack) and `make test` (lint and every test).
+# Two commands: `make run` (the whole stack) and `make test` (lint, import contracts, types and
+# every test).
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -22,6 +23,8 @@ run: install
 test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 	$(PY) -m pytest
 
 lint:

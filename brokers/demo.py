@@ -12,10 +12,11 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import requests
 
 from accounts.models import User
+from brokers.clients import get_upstream
 from brokers.errors import BUG, PlatformError
 from brokers.models import Connection
 from brokers.services import connection_connect
-from brokers.upstream import Upstream, get_upstream
+from brokers.upstream import Upstream
 
 _CSRF_COOKIE = "sandbox_csrftoken"  # the sandbox's own cookie name (config/settings/sandbox.py)
 _TIMEOUT = 10

@@ -19,12 +19,13 @@ from django.utils import timezone
 from accounts.models import ActivityEvent, Identity, User
 from accounts.selectors import identity_for_user, user_has_verified_email
 from accounts.services import activity_record, client_ip
+from brokers.clients import get_upstream
 from brokers.errors import PlatformError
 from brokers.journey import Alert, JourneyFacts, Step, alerts, next_step
 from brokers.models import Connection, LinkedAccount, PortalCheck
 from brokers.selectors import connection_for_user
 from brokers.services import linked_accounts_record
-from brokers.upstream import CallContext, Upstream, get_upstream
+from brokers.upstream import CallContext, Upstream
 
 logger = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.encryption import EncryptedTextField
-from brokers.journey import CONSENT_LIFETIME
 from brokers.call_log import mask_account
+from brokers.journey import CONSENT_LIFETIME
 
 
 class Broker(models.Model):

@@ -21,9 +21,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from brokers import records
+from brokers.clients import get_upstream
 from brokers.errors import REAUTH_REQUIRED, PlatformError
 from brokers.models import Broker, Connection, LinkedAccount
-from brokers.upstream import TokenSet, Upstream, get_upstream
+from brokers.upstream import TokenSet, Upstream
 
 logger = logging.getLogger(__name__)
 

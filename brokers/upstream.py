@@ -192,12 +192,3 @@ class Upstream(Protocol):
     def refresh(self, *, refresh_token: str) -> TokenSet: ...
 
     def revoke(self, *, token: str, token_type_hint: str = ACCESS_TOKEN) -> None: ...
-
-
-def get_upstream(upstream: str = "openplatform") -> Upstream:
-    """The client for an upstream, configured from settings."""
-    if upstream == "openplatform":
-        from brokers.openplatform.client import OpenPlatformClient
-
-        return OpenPlatformClient()
-    raise ValueError(f"unknown upstream: {upstream!r}")

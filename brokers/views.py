@@ -25,13 +25,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import ActivityEvent
 from accounts.services import activity_record, client_ip
+from brokers.clients import get_upstream
 from brokers.errors import PlatformError
 from brokers.journey import Step
 from brokers.link_status import link_status_for_user
 from brokers.models import Connection, LinkedAccount
 from brokers.selectors import connection_for_user
 from brokers.services import connection_connect, connection_disconnect
-from brokers.upstream import get_upstream
 from config.celery_app import app
 
 logger = logging.getLogger(__name__)

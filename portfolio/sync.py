@@ -46,13 +46,14 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from brokers import runs
+from brokers.clients import get_upstream
 from brokers.errors import ACCOUNT_GONE, REAUTH_REQUIRED, PlatformError
 from brokers.models import Connection, LinkedAccount, SyncProblem, SyncRun
 from brokers.openplatform.client import ASSET_TYPES
 from brokers.resilience import backoff_delay
 from brokers.selectors import platform_budget_today
 from brokers.services import connection_ensure_fresh, connection_refresh
-from brokers.upstream import Balance, CallContext, Portfolio, RatiosOnly, Upstream, get_upstream
+from brokers.upstream import Balance, CallContext, Portfolio, RatiosOnly, Upstream
 from portfolio.services import (
     account_balance_apply,
     account_ratios_apply,

@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 
+from brokers.call_log import CallInfo
 from brokers.errors import (
     BUG,
     IDENTITY_MISMATCH,
@@ -38,7 +39,6 @@ from brokers.errors import (
     UNSUPPORTED,
     PlatformError,
 )
-from brokers.call_log import CallInfo
 from brokers.openplatform import envelope
 from brokers.openplatform.http import Transport
 from brokers.openplatform.oauth import OAuthClient, check_transport_security

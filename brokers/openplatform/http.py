@@ -24,8 +24,8 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from brokers.errors import BUG, TRANSIENT, PlatformError, error_from_response
 from brokers.call_log import CallInfo, log_call
+from brokers.errors import BUG, TRANSIENT, PlatformError, error_from_response
 from brokers.openplatform.parsing import loads, parse_resp_code
 from brokers.resilience import DailyBudget, with_suggested_delay
 

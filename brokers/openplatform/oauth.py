@@ -38,6 +38,7 @@ from oauthlib.oauth2.rfc6749.errors import InsecureTransportError, InvalidGrantE
 from requests.auth import HTTPBasicAuth
 from requests_oauthlib import OAuth2Session
 
+from brokers.call_log import CallInfo
 from brokers.errors import (
     BUG,
     REAUTH_REQUIRED,
@@ -46,7 +47,6 @@ from brokers.errors import (
     PlatformError,
     error_from_response,
 )
-from brokers.call_log import CallInfo
 from brokers.openplatform.http import Observation, Transport, new_session, observed
 from brokers.upstream import ACCESS_TOKEN, AuthorizationRequest, TokenSet
 
