@@ -17,6 +17,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.db import models
+from django.db.models.lookups import Lookup
 from django.dispatch import receiver
 
 
@@ -70,7 +71,7 @@ class EncryptedTextField(models.TextField):
             return None
         return encrypt(value)
 
-    def get_lookup(self, lookup_name: str):  # type: ignore[no-untyped-def]
+    def get_lookup(self, lookup_name: str) -> type[Lookup] | None:
         # Equality on ciphertext would silently never match; refuse it loudly instead.
         if lookup_name != "isnull":
             return None

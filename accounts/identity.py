@@ -11,13 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import requests
 from django import forms
 from django.conf import settings
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 _CI_RE = re.compile(r"[A-Za-z0-9+/]{86}==")
 _HANGUL_NAME_RE = re.compile(r"[가-힣]{2,20}")
@@ -36,7 +39,7 @@ class VerifiedIdentity:
 class IdentityVerificationError(Exception):
     """The provider could not verify the person; `user_message` is safe to show."""
 
-    def __init__(self, user_message: str) -> None:
+    def __init__(self, user_message: StrOrPromise) -> None:
         super().__init__(user_message)
         self.user_message = user_message
 

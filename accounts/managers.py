@@ -1,16 +1,19 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.base_user import BaseUserManager
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-class UserManager(BaseUserManager):
+
+class UserManager(BaseUserManager["User"]):
     """Users are identified by e-mail; there is no username."""
 
     use_in_migrations = True
 
-    def _create_user(self, email: str, password: str | None, **extra: Any):  # type: ignore[no-untyped-def]
+    def _create_user(self, email: str, password: str | None, **extra: Any) -> User:
         if not email:
             raise ValueError("An e-mail address is required.")
         user = self.model(email=self.normalize_email(email), **extra)
@@ -18,12 +21,12 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
-    def create_user(self, email: str, password: str | None = None, **extra: Any):  # type: ignore[no-untyped-def]
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
         extra.setdefault("is_staff", False)
         extra.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra)
 
-    def create_superuser(self, email: str, password: str | None = None, **extra: Any):  # type: ignore[no-untyped-def]
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
         if not (extra["is_staff"] and extra["is_superuser"]):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -12,6 +14,7 @@ from accounts.managers import UserManager
 class User(AbstractUser):
     """A Jasan user. The e-mail address is the login; there is no username."""
 
+    # AbstractUser declares a username column; this model has none (it logs in by e-mail).
     username = None  # type: ignore[assignment]
     email = models.EmailField(_("e-mail address"), unique=True)
     # Privacy mode hides every amount on the dashboard, leaving weights and rates (issue: a
@@ -19,9 +22,10 @@ class User(AbstractUser):
     privacy_mode = models.BooleanField(_("privacy mode"), default=False)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()  # type: ignore[misc]
+    # AbstractUser types `objects` as its username-based manager; ours creates users by e-mail.
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("user")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
 from django.db.models import QuerySet
 
 from accounts.models import ActivityEvent, Identity, User
 
 
 def user_has_verified_email(user: User) -> bool:
-    return user.emailaddress_set.filter(verified=True, email__iexact=user.email).exists()
+    return EmailAddress.objects.filter(user=user, verified=True, email__iexact=user.email).exists()
 
 
 def identity_for_user(user: User) -> Identity | None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.identity import IdentityVerificationError, get_backend
 from accounts.selectors import activity_for_user, identity_for_user, user_has_verified_email
 from accounts.services import identity_verify
@@ -16,7 +17,7 @@ from accounts.services import identity_verify
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def identity(request: HttpRequest) -> HttpResponse:
+def identity(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not user_has_verified_email(request.user):
         messages.warning(request, _("Verify your e-mail address before verifying your identity."))
         return redirect("account_email")
@@ -36,5 +37,5 @@ def identity(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def activity(request: HttpRequest) -> HttpResponse:
+def activity(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "accounts/activity.html", {"events": activity_for_user(request.user)})

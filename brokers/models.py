@@ -9,6 +9,7 @@ linked to our service at the platform's portal.
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -16,6 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.encryption import EncryptedTextField
+
+if TYPE_CHECKING:
+    from accounts.models import User
 from brokers.call_log import mask_account
 from brokers.journey import CONSENT_LIFETIME
 
@@ -76,7 +80,7 @@ class Broker(models.Model):
 
 
 class ConnectionQuerySet(models.QuerySet["Connection"]):
-    def for_user(self, user: models.Model) -> ConnectionQuerySet:
+    def for_user(self, user: User) -> ConnectionQuerySet:
         return self.filter(user=user)
 
 
@@ -142,7 +146,7 @@ class Connection(models.Model):
 
 
 class LinkedAccountQuerySet(models.QuerySet["LinkedAccount"]):
-    def for_user(self, user: models.Model) -> LinkedAccountQuerySet:
+    def for_user(self, user: User) -> LinkedAccountQuerySet:
         return self.filter(user=user)
 
 
@@ -290,7 +294,7 @@ class ExpiryNotice(models.Model):
 
 
 class SyncRunQuerySet(models.QuerySet["SyncRun"]):
-    def for_user(self, user: models.Model) -> SyncRunQuerySet:
+    def for_user(self, user: User) -> SyncRunQuerySet:
         return self.filter(account__user=user)
 
     def latest_per_account(self) -> SyncRunQuerySet:

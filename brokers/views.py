@@ -17,12 +17,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import ActivityEvent
 from accounts.services import activity_record, client_ip
 from brokers.clients import get_upstream
@@ -41,7 +42,7 @@ USER_SYNC_TASK = "portfolio.user_sync"  # portfolio.tasks.user_sync_task
 STATE_TTL_SECONDS = 10 * 60
 
 
-def _portal_url(request: HttpRequest, page: str = "") -> str:
+def _portal_url(request: AuthenticatedHttpRequest, page: str = "") -> str:
     """A portal page, with our service named and a way back to the link status page."""
     query = urlencode(
         {
@@ -54,7 +55,7 @@ def _portal_url(request: HttpRequest, page: str = "") -> str:
 
 @login_required
 @require_GET
-def link_status(request: HttpRequest) -> HttpResponse:
+def link_status(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = link_status_for_user(request.user, request=request)
     context = {
         "status": status,
@@ -68,14 +69,14 @@ def link_status(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def check_again(request: HttpRequest) -> HttpResponse:
+def check_again(request: AuthenticatedHttpRequest) -> HttpResponse:
     link_status_for_user(request.user, request=request, force_check=True)
     return redirect("link_status")
 
 
 @login_required
 @require_POST
-def connect(request: HttpRequest) -> HttpResponse:
+def connect(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = link_status_for_user(request.user, request=request)
     if status.step not in (Step.CONNECT, Step.RECONNECT, Step.CONNECTED):
         messages.warning(request, _("Finish the steps above before connecting."))
@@ -97,13 +98,15 @@ def connect(request: HttpRequest) -> HttpResponse:
     return redirect(authorization.url)
 
 
-def _callback_failed(request: HttpRequest, message: str, *, status: int = 400) -> HttpResponse:
+def _callback_failed(
+    request: AuthenticatedHttpRequest, message: str, *, status: int = 400
+) -> HttpResponse:
     return render(request, "brokers/callback_failed.html", {"message": message}, status=status)
 
 
 @login_required
 @require_GET
-def callback(request: HttpRequest) -> HttpResponse:
+def callback(request: AuthenticatedHttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     pending = request.session.get(PENDING_KEY, {})
     # Single use: the state is consumed whatever happens next.
@@ -171,7 +174,7 @@ def callback(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def disconnect(request: HttpRequest) -> HttpResponse:
+def disconnect(request: AuthenticatedHttpRequest) -> HttpResponse:
     connection = connection_for_user(request.user)
     if connection is None or connection.status == Connection.Status.REVOKED:
         return redirect("link_status")

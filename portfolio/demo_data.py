@@ -22,6 +22,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from brokers.models import Broker, Connection, LinkedAccount
 from portfolio.models import (
     AssetClass,
@@ -136,7 +137,7 @@ def _split(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
 @transaction.atomic
 def portfolio_seed(
     *,
-    user: object,
+    user: User,
     end: datetime.date,
     days: int = 365,
     accounts: int = 2,

@@ -20,11 +20,15 @@ exclusion constraint); the writes in `portfolio.services` rely only on INSERT â€
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.fields import money_field, quantity_field, rate_field
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 ZERO = Decimal(0)
 
@@ -36,7 +40,7 @@ ZERO = Decimal(0)
 class AccountScopedQuerySet(models.QuerySet):
     """Rows that belong to a linked account, and through it to one user."""
 
-    def for_user(self, user: models.Model) -> AccountScopedQuerySet:
+    def for_user(self, user: User) -> AccountScopedQuerySet:
         return self.filter(account__user=user)
 
 

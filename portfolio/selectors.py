@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 
+from accounts.models import User
 from brokers.models import Connection, LinkedAccount
 from portfolio.models import (
     AssetClass,
@@ -36,7 +37,7 @@ from portfolio.returns import (
 
 
 def valuations_for_user(
-    *, user: object, start: datetime.date | None, end: datetime.date
+    *, user: User, start: datetime.date | None, end: datetime.date
 ) -> dict[int, list[ValuationPoint]]:
     """Each of the user's accounts' valuation points over (start, end], by account id.
 
@@ -129,13 +130,13 @@ def _account_state(
     return AccountState.OK
 
 
-def accounts_for_user(*, user: object) -> list[LinkedAccount]:
+def accounts_for_user(*, user: User) -> list[LinkedAccount]:
     """The user's linked accounts with broker and holdings snapshot, for filters. 1 query."""
     return list(LinkedAccount.objects.for_user(user).select_related("broker", "holdings_snapshot"))
 
 
 def latest_valuations_for_user(
-    *, user: object, account_id: int | None = None
+    *, user: User, account_id: int | None = None
 ) -> dict[int, DailyValuation]:
     """Each account's most recent valuation that has a total, by account id. 1 query.
 
@@ -167,7 +168,7 @@ def latest_valuations_for_user(
 
 
 def account_rows_for_user(
-    *, user: object, now: datetime.datetime, account_id: int | None = None
+    *, user: User, now: datetime.datetime, account_id: int | None = None
 ) -> list[AccountRow]:
     """The user's linked accounts (or the one with `account_id`, if it is theirs) with their
     snapshot, latest valuation and state, in the registry's order. 2 queries: accounts with
@@ -219,7 +220,7 @@ def slices(parts: dict[str, tuple[str, Decimal]]) -> list[Slice]:
     return sorted(result, key=lambda part: (-part.value, part.key))
 
 
-def allocation_by_class_for_user(*, user: object, cash: Decimal) -> list[Slice]:
+def allocation_by_class_for_user(*, user: User, cash: Decimal) -> list[Slice]:
     """Holdings' current values summed by asset class, with `cash` (the accounts' cash from
     their latest valuations) as the cash class. Weights-only holdings have no value and are not
     counted. 1 query."""
@@ -242,7 +243,7 @@ def allocation_by_class_for_user(*, user: object, cash: Decimal) -> list[Slice]:
     return slices(parts)
 
 
-def top_holdings_for_user(*, user: object, limit: int = 10) -> list[Holding]:
+def top_holdings_for_user(*, user: User, limit: int = 10) -> list[Holding]:
     """The user's largest holdings by current value, with instrument and account. 1 query.
 
     The top rows are picked by id in a subquery before anything is joined to them, so the
@@ -277,7 +278,7 @@ HOLDING_SORTS = {
 
 def holdings_for_user(
     *,
-    user: object,
+    user: User,
     account_id: int | None = None,
     asset_class: str | None = None,
     sort: str = "-value",
@@ -305,7 +306,7 @@ def holdings_value_total(holdings: QuerySet[Holding]) -> Decimal | None:
 
 def transactions_for_user(
     *,
-    user: object,
+    user: User,
     start: datetime.date | None = None,
     end: datetime.date | None = None,
     types: Iterable[str] = (),
@@ -337,7 +338,7 @@ def instrument_names(codes: Iterable[str]) -> dict[str, str]:
     )
 
 
-def watch_groups_for_user(*, user: object) -> list[WatchGroup]:
+def watch_groups_for_user(*, user: User) -> list[WatchGroup]:
     """The user's watchlist groups, by account and the broker's order. 1 query."""
     return list(WatchGroup.objects.for_user(user).select_related("account__broker"))
 
@@ -377,7 +378,7 @@ class TotalPerformance:
 
 
 def total_performance_for_user(
-    *, user: object, period: Period, as_of: datetime.date
+    *, user: User, period: Period, as_of: datetime.date
 ) -> TotalPerformance:
     """The net-worth series of each account, their day-by-day total and its TWR for a range
     ending at the close of `as_of`. The total is the sum of the accounts, chained as one

@@ -14,10 +14,11 @@ import time
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.services import client_ip
 from brokers.models import LinkedAccount
 from brokers.selectors import sync_progress_for_user
@@ -26,7 +27,7 @@ from portfolio.sync import user_sync_enqueue
 SYNC_NOW_INTERVAL_SECONDS = 60
 
 
-def _account_id(request: HttpRequest, value: str | None) -> int | None:
+def _account_id(request: AuthenticatedHttpRequest, value: str | None) -> int | None:
     """The id of one of the user's linked accounts named by the request; 404 for anything
     else (another user's account, a number that is not one)."""
     if not value:
@@ -50,12 +51,12 @@ def _seconds_to_wait(user_id: int) -> int:
     return max(1, math.ceil(SYNC_NOW_INTERVAL_SECONDS - (now - started)))
 
 
-def _is_htmx(request: HttpRequest) -> bool:
+def _is_htmx(request: AuthenticatedHttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
 def _progress(
-    request: HttpRequest, account_id: int | None, *, wait: int = 0, status: int = 200
+    request: AuthenticatedHttpRequest, account_id: int | None, *, wait: int = 0, status: int = 200
 ) -> HttpResponse:
     accounts = sync_progress_for_user(request.user, account_id=account_id)
     context = {
@@ -70,7 +71,7 @@ def _progress(
 
 @login_required
 @require_POST
-def sync_now(request: HttpRequest) -> HttpResponse:
+def sync_now(request: AuthenticatedHttpRequest) -> HttpResponse:
     account_id = _account_id(request, request.POST.get("account"))
     wait = _seconds_to_wait(request.user.pk)
     if wait:
@@ -88,5 +89,5 @@ def sync_now(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def sync_progress(request: HttpRequest) -> HttpResponse:
+def sync_progress(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _progress(request, _account_id(request, request.GET.get("account")))

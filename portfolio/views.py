@@ -21,7 +21,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -31,6 +31,8 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
+from accounts.models import User
 from portfolio import caching, charts
 from portfolio.forms import HoldingFilterForm, TransactionFilterForm, type_label
 from portfolio.models import Holding, HoldingPeriod, Transaction
@@ -68,14 +70,14 @@ ACCOUNT_PAGE_ROWS = 20
 TOP_HOLDINGS = 10
 
 
-def _period(request: HttpRequest) -> Period:
+def _period(request: AuthenticatedHttpRequest) -> Period:
     try:
         return Period(request.GET.get("range", "").upper())
     except ValueError:
         return DEFAULT_PERIOD
 
 
-def _stack(request: HttpRequest) -> str:
+def _stack(request: AuthenticatedHttpRequest) -> str:
     stack = request.GET.get("stack", "")
     return stack if stack in charts.Stack.CHOICES else charts.Stack.ACCOUNT
 
@@ -94,7 +96,7 @@ def _labels(rows: list[AccountRow]) -> dict[int, tuple[str, str]]:
     }
 
 
-def _page_context(request: HttpRequest, **context: Any) -> dict[str, Any]:
+def _page_context(request: AuthenticatedHttpRequest, **context: Any) -> dict[str, Any]:
     """What every dashboard page has: the privacy flag and the ranges' links."""
     return {
         "privacy": request.user.privacy_mode,
@@ -113,7 +115,7 @@ def _attention(rows: list[AccountRow]) -> set[str]:
 
 @login_required
 @require_GET
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The signed-in home.
 
     Queries: session, user, accounts (with snapshot and connection status), latest
@@ -146,7 +148,10 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 def _overview_body(
-    request: HttpRequest, context: dict[str, Any], rows: list[AccountRow], as_of: datetime.date
+    request: AuthenticatedHttpRequest,
+    context: dict[str, Any],
+    rows: list[AccountRow],
+    as_of: datetime.date,
 ) -> str:
     """The overview's figures, charts, allocations and top holdings, rendered. 3 queries."""
     user = request.user
@@ -190,7 +195,7 @@ def _overview_body(
 
 @login_required
 @require_POST
-def privacy_toggle(request: HttpRequest) -> HttpResponse:
+def privacy_toggle(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Switch privacy mode for this user (remembered on the user, so on every device)."""
     user = request.user
     user.privacy_mode = not user.privacy_mode
@@ -207,7 +212,10 @@ def privacy_toggle(request: HttpRequest) -> HttpResponse:
 
 
 def _networth(
-    request: HttpRequest, account_id: int | None = None, *, rows: list[AccountRow] | None = None
+    request: AuthenticatedHttpRequest,
+    account_id: int | None = None,
+    *,
+    rows: list[AccountRow] | None = None,
 ) -> dict[str, Any] | None:
     """The stacked net-worth series of the user (or one of their accounts) over the range;
     None when the account is not theirs. 1 query, and 2 more unless `rows` are given."""
@@ -237,19 +245,19 @@ def _networth(
 
 @login_required
 @require_GET
-def chart_networth(request: HttpRequest) -> JsonResponse:
+def chart_networth(request: AuthenticatedHttpRequest) -> JsonResponse:
     """The net-worth chart's data: `?range=1Y&stack=account|broker`."""
     return _chart_payload(request, None)
 
 
 @login_required
 @require_GET
-def chart_account(request: HttpRequest, pk: int) -> JsonResponse:
+def chart_account(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
     """One account's value chart: `?range=1Y`. 404 for another user's account."""
     return _chart_payload(request, pk)
 
 
-def _chart_payload(request: HttpRequest, account_id: int | None) -> JsonResponse:
+def _chart_payload(request: AuthenticatedHttpRequest, account_id: int | None) -> JsonResponse:
     """A chart's JSON, cached like the overview's body until the data changes."""
     user = request.user
     rows = account_rows_for_user(user=user, now=timezone.now(), account_id=account_id)
@@ -264,7 +272,7 @@ def _chart_payload(request: HttpRequest, account_id: int | None) -> JsonResponse
     return JsonResponse(payload)
 
 
-def _series_table(request: HttpRequest, account_id: int | None) -> HttpResponse:
+def _series_table(request: AuthenticatedHttpRequest, account_id: int | None) -> HttpResponse:
     data = _networth(request, account_id=account_id)
     if data is None:
         raise Http404
@@ -299,14 +307,14 @@ def _series_table(request: HttpRequest, account_id: int | None) -> HttpResponse:
 
 @login_required
 @require_GET
-def networth_table(request: HttpRequest) -> HttpResponse:
+def networth_table(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The net-worth chart's numbers as a table (loaded into the page, or a page of its own)."""
     return _series_table(request, None)
 
 
 @login_required
 @require_GET
-def account_table(request: HttpRequest, pk: int) -> HttpResponse:
+def account_table(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One account's value chart as a table."""
     return _series_table(request, pk)
 
@@ -326,7 +334,7 @@ def _with_shares(holdings: Iterable[Holding], total: Decimal | None) -> None:
 
 @login_required
 @require_GET
-def holdings(request: HttpRequest) -> HttpResponse:
+def holdings(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Current holdings, filterable by account and class, sortable, paginated.
     Queries: session, user, accounts, value total, count, page (6)."""
     user = request.user
@@ -365,7 +373,7 @@ def holdings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def holding_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def holding_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One holding and the history of its position. Queries: session, user, holding,
     periods (4)."""
     holding = get_object_or_404(
@@ -384,7 +392,7 @@ def holding_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- transactions -------------------------------------------------------------------------
 
 
-def _transactions_selection(request: HttpRequest) -> tuple[TransactionFilterForm, Any]:
+def _transactions_selection(request: AuthenticatedHttpRequest) -> tuple[TransactionFilterForm, Any]:
     form = TransactionFilterForm(request.GET or None, accounts=accounts_for_user(user=request.user))
     filters: dict[str, Any] = {}
     if form.is_valid():
@@ -409,7 +417,7 @@ def _name_rows(rows: list[Transaction]) -> None:
 
 @login_required
 @require_GET
-def transactions(request: HttpRequest) -> HttpResponse:
+def transactions(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Transactions filtered by dates, types and account, paginated. Queries: session, user,
     accounts, count, page, instrument names (6)."""
     form, selection = _transactions_selection(request)
@@ -433,7 +441,7 @@ def _plain(value: Decimal | None) -> str:
 
 @login_required
 @require_GET
-def transactions_csv(request: HttpRequest) -> HttpResponse:
+def transactions_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Exactly the filtered rows as CSV, UTF-8 with a BOM so that Excel in Korea reads the
     Korean text. In privacy mode the amount and quantity columns are left out."""
     _form, selection = _transactions_selection(request)
@@ -469,7 +477,7 @@ def transactions_csv(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def transaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def transaction_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One transaction. Queries: session, user, transaction, instrument name (4)."""
     row = get_object_or_404(
         Transaction.objects.for_user(request.user).select_related("account__broker"), pk=pk
@@ -483,7 +491,7 @@ def transaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def watchlists(request: HttpRequest) -> HttpResponse:
+def watchlists(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The user's watchlist groups with their instruments' names where known.
     Queries: session, user, groups, names (4)."""
     groups = watch_groups_for_user(user=request.user)
@@ -495,7 +503,7 @@ def watchlists(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def account_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One account: its figures, value chart, holdings, transactions, link state and sync
     history. Queries: session, user, account, connection, latest valuation, range's
     valuations, holdings total, holdings, transactions, names (10)."""
@@ -538,7 +546,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _account_return(
-    user: object, account_id: int, period: Period, as_of: datetime.date
+    user: User, account_id: int, period: Period, as_of: datetime.date
 ) -> Decimal | None:
     """One account's TWR over the range. 1 query."""
     start = period_start(period, as_of)
@@ -547,7 +555,7 @@ def _account_return(
 
 
 @login_required
-def bare(request: HttpRequest) -> HttpResponse:
+def bare(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The base layout and nothing else, signed in: the benchmark's yardstick
     (`bench_dashboard`); routed only by `portfolio.bench_urls`."""
     return render(request, "portfolio/bare.html")

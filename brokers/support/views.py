@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import SupportAudit
 from accounts.roles import CONSOLE_PERMISSION, OVERVIEW_PERMISSION
 from brokers.models import LinkedAccount, SyncProblem
@@ -54,7 +55,7 @@ def _staff_only(permission: str) -> Callable[[View], View]:
 
 @_staff_only(CONSOLE_PERMISSION)
 @require_GET
-def console(request: HttpRequest) -> HttpResponse:
+def console(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:SEARCH_LENGTH]
     if query:
         found = support_user_find(query)
@@ -73,7 +74,7 @@ def console(request: HttpRequest) -> HttpResponse:
 
 @_staff_only(CONSOLE_PERMISSION)
 @require_GET
-def user_case(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_case(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     user = support_user(user_id)
     support_audit_record(
         actor=request.user, action=SupportAudit.Action.VIEWED, request=request, user=user
@@ -84,7 +85,7 @@ def user_case(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @_staff_only(CONSOLE_PERMISSION)
 @require_POST
-def recheck(request: HttpRequest, user_id: int) -> HttpResponse:
+def recheck(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     user = support_user(user_id)
     check = support_portal_recheck(actor=request.user, user=user, request=request)
     if check is None:
@@ -102,7 +103,7 @@ def recheck(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @_staff_only(CONSOLE_PERMISSION)
 @require_POST
-def sync(request: HttpRequest, user_id: int, account_id: int) -> HttpResponse:
+def sync(request: AuthenticatedHttpRequest, user_id: int, account_id: int) -> HttpResponse:
     user = support_user(user_id)
     account = support_account(user, account_id)
     _run, queued = support_sync_queue(actor=request.user, account=account, request=request)
@@ -118,7 +119,7 @@ def sync(request: HttpRequest, user_id: int, account_id: int) -> HttpResponse:
 
 @_staff_only(OVERVIEW_PERMISSION)
 @require_GET
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     now = timezone.now()
     figures = service_overview(now=now)
     context = {

@@ -10,12 +10,20 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import connection, models, transaction
+from django.db.models import Field
 
 from accounts.encryption import encrypted_fields, rotate
 
 BATCH_SIZE = 500
 # Keys of allauth's Authenticator.data that accounts.adapters.MFAAdapter encrypts.
 ENCRYPTED_MFA_KEYS = ("secret", "seed")
+
+
+def _column(field: Field[Any, Any] | None) -> str:
+    """A concrete field's column (only virtual fields, never encrypted, have none)."""
+    if field is None or field.column is None:
+        raise ValueError(f"{field!r} has no column")
+    return field.column
 
 
 class Command(BaseCommand):
@@ -34,10 +42,8 @@ class Command(BaseCommand):
         """Rewrite one table's encrypted columns, a batch of rows per transaction."""
         quote = connection.ops.quote_name
         table = quote(model._meta.db_table)
-        pk_field = model._meta.pk
-        assert pk_field is not None  # every concrete model has a primary key  # noqa: S101
-        pk = quote(pk_field.column)
-        by_attname = {f.attname: f.column for f in model._meta.concrete_fields}
+        pk = quote(_column(model._meta.pk))
+        by_attname = {f.attname: _column(f) for f in model._meta.concrete_fields}
         columns = [quote(by_attname[n]) for n in attnames]
         assignments = ", ".join(f"{c} = %s" for c in columns)
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
@@ -47,7 +53,7 @@ class Command(BaseCommand):
             # Work on raw ciphertext so no plaintext is materialised, batch by primary key.
             with transaction.atomic(), connection.cursor() as cursor:
                 where = f"WHERE {pk} > %s " if last_pk is not None else ""
-                params: list[object] = [last_pk] if last_pk is not None else []
+                params: list[Any] = [last_pk] if last_pk is not None else []
                 cursor.execute(
                     f"SELECT {pk}, {', '.join(columns)} FROM {table} {where}"  # noqa: S608
                     f"ORDER BY {pk} LIMIT {BATCH_SIZE}{lock}",
