@@ -53,7 +53,7 @@ def _check_celery() -> dict[str, object]:
         replies = celery_app.control.ping(timeout=PROBE_TIMEOUT_SECONDS)
     except Exception as exc:  # the broker itself may be down
         return {"ok": False, "workers": 0, "error": type(exc).__name__}
-    return {"ok": bool(replies), "workers": len(replies)}
+    return {"ok": bool(replies), "workers": len(replies or [])}
 
 
 @never_cache

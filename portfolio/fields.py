@@ -13,10 +13,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from django.db import models
-from django.utils.functional import Promise
 
 if TYPE_CHECKING:
     from django.db.models.expressions import Combinable
+    from django_stubs_ext import StrOrPromise
 
     # What the type checker sees of a column; Django's fields are not subscriptable at run time.
     _Settable = Decimal | int | float | str | Combinable
@@ -48,7 +48,7 @@ RATE = DecimalSpec(max_digits=26, decimal_places=6)
 
 
 def _field(
-    spec: DecimalSpec, verbose_name: str | Promise, *, null: bool, **options: Any
+    spec: DecimalSpec, verbose_name: StrOrPromise, *, null: bool, **options: Any
 ) -> models.DecimalField[Any, Any]:
     return models.DecimalField(
         verbose_name,
@@ -62,14 +62,14 @@ def _field(
 
 @overload
 def money_field(
-    verbose_name: str | Promise, *, null: Literal[True], help_text: str | Promise = ...
+    verbose_name: StrOrPromise, *, null: Literal[True], help_text: StrOrPromise = ...
 ) -> Nullable: ...
 @overload
 def money_field(
-    verbose_name: str | Promise, *, default: Decimal, help_text: str | Promise = ...
+    verbose_name: StrOrPromise, *, default: Decimal, help_text: StrOrPromise = ...
 ) -> Required: ...
 def money_field(
-    verbose_name: str | Promise, *, null: bool = False, **options: Any
+    verbose_name: StrOrPromise, *, null: bool = False, **options: Any
 ) -> models.DecimalField[Any, Any]:
     """A KRW amount; nullable columns are also optional in forms and the admin."""
     return _field(MONEY, verbose_name, null=null, **options)
@@ -77,14 +77,14 @@ def money_field(
 
 @overload
 def quantity_field(
-    verbose_name: str | Promise, *, null: Literal[True], help_text: str | Promise = ...
+    verbose_name: StrOrPromise, *, null: Literal[True], help_text: StrOrPromise = ...
 ) -> Nullable: ...
 @overload
 def quantity_field(
-    verbose_name: str | Promise, *, default: Decimal, help_text: str | Promise = ...
+    verbose_name: StrOrPromise, *, default: Decimal, help_text: StrOrPromise = ...
 ) -> Required: ...
 def quantity_field(
-    verbose_name: str | Promise, *, null: bool = False, **options: Any
+    verbose_name: StrOrPromise, *, null: bool = False, **options: Any
 ) -> models.DecimalField[Any, Any]:
     """A number of shares or units, or a bond's face value."""
     return _field(QUANTITY, verbose_name, null=null, **options)
@@ -92,14 +92,14 @@ def quantity_field(
 
 @overload
 def rate_field(
-    verbose_name: str | Promise, *, null: Literal[True], help_text: str | Promise = ...
+    verbose_name: StrOrPromise, *, null: Literal[True], help_text: StrOrPromise = ...
 ) -> Nullable: ...
 @overload
 def rate_field(
-    verbose_name: str | Promise, *, default: Decimal, help_text: str | Promise = ...
+    verbose_name: StrOrPromise, *, default: Decimal, help_text: StrOrPromise = ...
 ) -> Required: ...
 def rate_field(
-    verbose_name: str | Promise, *, null: bool = False, **options: Any
+    verbose_name: StrOrPromise, *, null: bool = False, **options: Any
 ) -> models.DecimalField[Any, Any]:
     """A rate or weight in percent."""
     return _field(RATE, verbose_name, null=null, **options)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +12,9 @@ from brokers.models import LinkedAccount
 from portfolio.charts import account_label
 from portfolio.models import AssetClass, TransactionType
 from portfolio.selectors import HOLDING_SORTS
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # The platform's codes read the wrong way round for most people (BID is a sell): the filter
 # offers the types in the order people think of them, with Korean names.
@@ -21,7 +25,7 @@ TYPE_CHOICES = [
     (TransactionType.WITHDRAWAL, _("Withdrawal")),
     (TransactionType.OTHER, _("Other")),
 ]
-TYPE_LABELS = dict(TYPE_CHOICES)
+TYPE_LABELS: dict[str, StrOrPromise] = dict(TYPE_CHOICES)
 
 
 def type_label(code: str) -> str:
@@ -30,19 +34,20 @@ def type_label(code: str) -> str:
     return str(label) if label is not None else code
 
 
-def _account_choices(accounts: Iterable[LinkedAccount]) -> list[tuple[str, str]]:
+def _account_choices(accounts: Iterable[LinkedAccount]) -> list[tuple[str, StrOrPromise]]:
     return [("", _("All accounts"))] + [(str(a.pk), account_label(a)) for a in accounts]
 
 
-class AccountFilterMixin:
+class AccountFilterMixin(forms.Form):
     """An account choice limited to the signed-in user's own accounts."""
 
-    def __init__(self, *args: object, accounts: Iterable[LinkedAccount], **kwargs: object):
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
-        self.fields["account"].choices = _account_choices(accounts)  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, accounts: Iterable[LinkedAccount], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Every subclass declares `account` as a ChoiceField.
+        cast(forms.ChoiceField, self.fields["account"]).choices = _account_choices(accounts)
 
     def account_id(self) -> int | None:
-        value = self.cleaned_data.get("account")  # type: ignore[attr-defined]
+        value = self.cleaned_data.get("account")
         return int(value) if value else None
 
 
@@ -75,8 +80,8 @@ class TransactionFilterForm(AccountFilterMixin, forms.Form):
     )
     account = forms.ChoiceField(label=_("Account"), required=False)
 
-    def clean(self) -> dict[str, object]:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and start > end:
             raise forms.ValidationError(_("The start date is after the end date."))

@@ -411,7 +411,11 @@ def overview_figures(
         day_return = day_change / previous if previous > 0 else None
     latest = list(latest)
     known = [row for row in latest if row.profit_loss is not None]
-    profit_loss = sum((row.profit_loss for row in known), Decimal(0)) if known else None
+    profit_loss = (
+        sum((row.profit_loss for row in known if row.profit_loss is not None), Decimal(0))
+        if known
+        else None
+    )
     purchase = (
         sum((row.purchase_value for row in known if row.purchase_value is not None), Decimal(0))
         if known

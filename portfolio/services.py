@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.db.models import DateField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import DateField, Field, Model, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Abs, Coalesce
 from django.utils import timezone
 
@@ -52,11 +53,21 @@ _WIDE = Context(prec=60, rounding=ROUND_HALF_EVEN)
 # Other products usually come without an ISIN; their key is built from what identifies them in
 # the answer. ISINs and fund codes never contain a colon, so these keys cannot collide with them.
 _SYNTHETIC_PREFIX = {Family.EQUITY: "EQ:", Family.FUND: "FD:", Family.OTHER: "ETC:"}
-_KEY_LENGTH = Instrument._meta.get_field("key").max_length
-_TRADE_TYPE_LENGTH = Holding._meta.get_field("trade_type").max_length
-_TYPE_LENGTH = Transaction._meta.get_field("type").max_length
-_NAME_LENGTH = Instrument._meta.get_field("name").max_length
-_GROUP_NAME_LENGTH = WatchGroup._meta.get_field("name").max_length
+
+
+def _max_length(model: type[Model], name: str) -> int:
+    """A text column's width, read from the model so that the two cannot drift apart."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, Field) or field.max_length is None:
+        raise ImproperlyConfigured(f"{model.__name__}.{name} has no max_length")
+    return field.max_length
+
+
+_KEY_LENGTH = _max_length(Instrument, "key")
+_TRADE_TYPE_LENGTH = _max_length(Holding, "trade_type")
+_TYPE_LENGTH = _max_length(Transaction, "type")
+_NAME_LENGTH = _max_length(Instrument, "name")
+_GROUP_NAME_LENGTH = _max_length(WatchGroup, "name")
 
 
 # --- results ---------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ import hashlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -54,6 +54,10 @@ from brokers.resilience import backoff_delay
 from brokers.selectors import platform_budget_today
 from brokers.services import connection_ensure_fresh, connection_refresh
 from brokers.upstream import Balance, CallContext, Portfolio, RatiosOnly, Upstream
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 from portfolio.services import (
     account_balance_apply,
     account_ratios_apply,
@@ -106,7 +110,7 @@ def balance_fingerprint(balance: Balance) -> str:
         if summary is not None
         else ("cash",)
     )
-    positions = [
+    positions: list[tuple[Any, ...]] = [
         ("E", h.isin, h.trade_type, _amount(h.qty), _amount(h.val_at_trade))
         for h in balance.equities
     ]
@@ -120,7 +124,7 @@ def balance_fingerprint(balance: Balance) -> str:
 
 def portfolio_fingerprint(portfolio: Portfolio) -> str:
     """Ratio-only accounts: the instruments held (weights move with prices every day)."""
-    held = [("E", h.isin) for h in portfolio.equities]
+    held: list[tuple[str | None, ...]] = [("E", h.isin) for h in portfolio.equities]
     held += [("F", h.fund_code) for h in portfolio.funds]
     held += [("O", h.isin or h.name, h.asset_type) for h in portfolio.others]
     return _digest(sorted(held, key=str))
@@ -199,14 +203,14 @@ def _fetch(
     as_of: datetime.date,
     context: CallContext,
 ) -> _Fetched:
-    answer: Balance | Portfolio | RatiosOnly = upstream.balance(
-        connection, account, context=context
-    )
-    if isinstance(answer, RatiosOnly):
+    answer: Balance | Portfolio
+    balance = upstream.balance(connection, account, context=context)
+    if isinstance(balance, RatiosOnly):
         answer = upstream.portfolio(connection, account, context=context)
         fingerprint = portfolio_fingerprint(answer)
     else:
-        fingerprint = balance_fingerprint(answer)
+        answer = balance
+        fingerprint = balance_fingerprint(balance)
     moved = fingerprint != account.balance_fingerprint
     window = transaction_window(account, as_of, moved=moved)
     rows: tuple[Any, ...] = ()
@@ -370,8 +374,9 @@ def account_sync(
     connection = _connection_of(account)
     reason = runs.NOT_CONNECTED if connection is None else _not_syncable(account, connection)
     if connection is None or reason is not None:
-        runs.run_skip(run_id=run_id, kind=reason)
-        return SyncOutcome(state=SyncRun.State.SKIPPED, run_id=run_id, failure_kind=reason)
+        skipped = reason or runs.NOT_CONNECTED
+        runs.run_skip(run_id=run_id, kind=skipped)
+        return SyncOutcome(state=SyncRun.State.SKIPPED, run_id=run_id, failure_kind=skipped)
     day = as_of or sync_date()
     if not runs.run_start(run_id=run_id, as_of=day):
         kind = SyncRun.objects.filter(pk=run_id).values_list("failure_kind", flat=True).first()
@@ -497,7 +502,14 @@ class NightlyPlan:
     already_planned: bool = False
 
 
-def _nightly_candidates(now: datetime.datetime) -> list[LinkedAccount]:
+class _Candidate(TypedDict):
+    activity: datetime.datetime
+    recent_cost: float | None
+
+
+def _nightly_candidates(
+    now: datetime.datetime,
+) -> list[WithAnnotations[LinkedAccount, _Candidate]]:
     """Every syncable account with its user's last activity and its expected cost, the most
     recently active users first. Activity: the later of the last sign-in and the last "sync
     now". 1 query."""

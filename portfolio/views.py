@@ -166,12 +166,12 @@ def _overview_body(
         {
             str(row.account.pk): (charts.account_label(row.account), row.latest.total_value)
             for row in rows
-            if row.latest is not None
+            if row.latest is not None and row.latest.total_value is not None
         }
     )
     broker_totals: dict[str, tuple[str, Decimal]] = {}
     for row in rows:
-        if row.latest is not None:
+        if row.latest is not None and row.latest.total_value is not None:
             name = row.account.broker.korean_name
             _label, earlier = broker_totals.get(name, (name, Decimal(0)))
             broker_totals[name] = (name, earlier + row.latest.total_value)
@@ -216,15 +216,15 @@ def _networth(
     account_id: int | None = None,
     *,
     rows: list[AccountRow] | None = None,
-) -> dict[str, Any] | None:
+) -> dict[str, Any]:
     """The stacked net-worth series of the user (or one of their accounts) over the range;
-    None when the account is not theirs. 1 query, and 2 more unless `rows` are given."""
+    404 when the account is not theirs. 1 query, and 2 more unless `rows` are given."""
     user = request.user
     period = _period(request)
     if rows is None:
         rows = account_rows_for_user(user=user, now=timezone.now(), account_id=account_id)
     if account_id is not None and not rows:
-        return None
+        raise Http404
     as_of = _as_of(rows)
     series = charts.Series(dates=[], parts=[], totals=[])
     if as_of is not None:
@@ -274,8 +274,6 @@ def _chart_payload(request: AuthenticatedHttpRequest, account_id: int | None) ->
 
 def _series_table(request: AuthenticatedHttpRequest, account_id: int | None) -> HttpResponse:
     data = _networth(request, account_id=account_id)
-    if data is None:
-        raise Http404
     series: charts.Series = data["series"]
     payload = data["payload"]
     rows = list(
@@ -325,7 +323,8 @@ def account_table(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def _with_shares(holdings: Iterable[Holding], total: Decimal | None) -> None:
     """Set each holding's `share`: its current value over `total`, in percent."""
     for holding in holdings:
-        holding.share = (
+        # A display attribute for the template, not a column.
+        holding.share = (  # type: ignore[attr-defined]
             holding.current_value * 100 / total
             if total and holding.current_value is not None
             else None
@@ -411,8 +410,9 @@ def _transactions_selection(request: AuthenticatedHttpRequest) -> tuple[Transact
 def _name_rows(rows: list[Transaction]) -> None:
     names = instrument_names(row.isin for row in rows)
     for row in rows:
-        row.instrument_name = names.get(row.isin, "")
-        row.type_label = type_label(row.type)
+        # Display attributes for the template, not columns.
+        row.instrument_name = names.get(row.isin, "")  # type: ignore[attr-defined]
+        row.type_label = type_label(row.type)  # type: ignore[attr-defined]
 
 
 @login_required
@@ -497,7 +497,9 @@ def watchlists(request: AuthenticatedHttpRequest) -> HttpResponse:
     groups = watch_groups_for_user(user=request.user)
     names = instrument_names(code for group in groups for code in group.isins)
     for group in groups:
-        group.items = [(code, names.get(code, "")) for code in group.isins]
+        # A display attribute for the template, not a column.
+        items = [(code, names.get(code, "")) for code in group.isins]
+        group.items = items  # type: ignore[attr-defined]
     return render(request, "portfolio/watchlists.html", _page_context(request, groups=groups))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from cryptography.fernet import Fernet
@@ -87,7 +88,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
-WSGI_APPLICATION = "config.wsgi.application"
+WSGI_APPLICATION: str | None = "config.wsgi.application"  # the sandbox runs without one
 
 TEMPLATES = [
     {
@@ -107,6 +108,7 @@ TEMPLATES = [
 ]
 
 # Database ------------------------------------------------------------------------------------
+DATABASES: dict[str, dict[str, Any]]
 if EMBEDDED:
     DATABASES = {
         "default": {
@@ -117,10 +119,12 @@ if EMBEDDED:
 else:
     try:
         DATABASES = {
-            "default": dj_database_url.parse(
-                env_str("DATABASE_URL", defaults.DATABASE_URL),
-                conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
-                conn_health_checks=True,
+            "default": dict(
+                dj_database_url.parse(
+                    env_str("DATABASE_URL", defaults.DATABASE_URL),
+                    conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
+                    conn_health_checks=True,
+                )
             )
         }
     except ValueError as exc:
@@ -344,7 +348,7 @@ SANDBOX_DATABASE_URL = env_str(
 )
 if SANDBOX_ENABLED:
     INSTALLED_APPS.append("brokers.sandbox")
-    DATABASES["sandbox"] = dj_database_url.parse(SANDBOX_DATABASE_URL, conn_max_age=60)
+    DATABASES["sandbox"] = dict(dj_database_url.parse(SANDBOX_DATABASE_URL, conn_max_age=60))
     DATABASE_ROUTERS = ["brokers.sandbox.router.SandboxRouter"]
 
 # Security --------------------------------------------------------------------------------------

@@ -110,7 +110,7 @@ class Bench:
 def _server_url(database: str) -> str:
     """A PostgreSQL URL for `database` on the app database's server."""
     default = settings.DATABASES["default"]
-    auth = default.get("USER") or ""
+    auth = str(default.get("USER") or "")
     if auth and default.get("PASSWORD"):
         auth += f":{default['PASSWORD']}"
     host = default.get("HOST") or ""
@@ -336,7 +336,7 @@ class Command(BaseCommand):
                         account_id=account_id, trigger="nightly", as_of=day, upstream=client
                     )
                     cpu = time.process_time() - cpu
-                    if outcome.state != "succeeded":
+                    if outcome.state != "succeeded" or outcome.run_id is None:
                         raise CommandError(f"a sync failed: {outcome.failure_kind}")
                     if index == 0:
                         continue  # the first sync of each account: not a nightly day
