@@ -74,7 +74,7 @@ def _decode(hint: Any, data: Any) -> Any:
         if len(args) != 2 or args[1] is not Ellipsis or not isinstance(data, list):
             raise CodecError("expected a list for a variable-length tuple")
         return tuple(_decode(args[0], item) for item in data)
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         if not isinstance(data, dict):
             raise CodecError(f"expected an object for {hint.__name__}")
         hints = _hints(hint)

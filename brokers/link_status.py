@@ -141,7 +141,7 @@ def link_status_for_user(
     facts = JourneyFacts(
         email_verified=user_has_verified_email(user),
         identity_verified=identity is not None,
-        is_member=check.is_member if answered else None,
+        is_member=check.is_member if check is not None and answered else None,
         linked_account_count=len(accounts) if answered else None,
         connection_status=connection.status if connection else None,
         access_expires_at=connection.access_expires_at if connection else None,

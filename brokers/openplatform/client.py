@@ -320,16 +320,18 @@ class OpenPlatformClient:
         while cursor <= end:
             window_end = end if limit is None else min(end, cursor + _days(limit - 1))
             days = (window_end - cursor).days + 1
+
+            def fetch(
+                page: str, a: datetime.date = cursor, b: datetime.date = window_end
+            ) -> TransactionPage:
+                body = envelope.transaction_body(a, b, broker.page_size, page)
+                return self._account_call(
+                    conn, account, "transaction", body, parse_transactions, context
+                )
+
             try:
                 pages = self._paged(
-                    lambda page, a=cursor, b=window_end: self._account_call(
-                        conn,
-                        account,
-                        "transaction",
-                        envelope.transaction_body(a, b, broker.page_size, page),
-                        parse_transactions,
-                        context,
-                    ),
+                    fetch,
                     first=FIRST_TRANSACTION_PAGE,
                     items=lambda page: len(page.transactions),
                 )

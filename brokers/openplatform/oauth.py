@@ -284,9 +284,10 @@ class OAuthClient:
                 except Warning as warning:
                     # oauthlib raises when the granted scope differs from the requested one;
                     # the token is valid and the granted scope is what we store.
-                    token = getattr(warning, "token", None)
-                    if token is None:
+                    granted: dict[str, Any] | None = getattr(warning, "token", None)
+                    if granted is None:
                         raise
+                    token = granted
                 except OAuth2Error as exc:
                     raise _from_oauthlib(exc) from None
             return self._token_set(token)

@@ -216,7 +216,7 @@ def support_case_for_user(user: User) -> SupportCase:
         date_joined=user.date_joined,
         email_verified=user_has_verified_email(user),
         identity_verified_at=status.identity.verified_at if status.identity else None,
-        is_member=check.is_member if answered else None,
+        is_member=check.is_member if check is not None and answered else None,
         checked_at=check.checked_at if check else None,
         check_error_kind=check.last_error_kind if check else "",
         check_error_at=check.last_error_at if check else None,

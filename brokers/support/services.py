@@ -19,7 +19,7 @@ from config.celery_app import app
 SYNC_TASK = "portfolio.account_sync"
 
 # What each audited action shows in the user's own activity log. A search names no user.
-_USER_EVENT = {
+_USER_EVENT: dict[str, str] = {
     SupportAudit.Action.VIEWED: ActivityEvent.Kind.SUPPORT_VIEWED,
     SupportAudit.Action.PORTAL_CHECKED: ActivityEvent.Kind.SUPPORT_ACTION,
     SupportAudit.Action.SYNC_QUEUED: ActivityEvent.Kind.SUPPORT_ACTION,
@@ -50,7 +50,7 @@ def support_audit_record(
         detail=detail,
     )
     if user is not None and action in _USER_EVENT:
-        public = {"action": action} if action != SupportAudit.Action.VIEWED else {}
+        public: dict[str, Any] = {"action": action} if action != SupportAudit.Action.VIEWED else {}
         if "account" in detail:
             public["account"] = detail["account"]
         activity_record(user=user, kind=_USER_EVENT[action], actor=actor, **public)
