@@ -574,8 +574,8 @@ class _Ledger:
                 if catalog.equity(isin).asset_type != KOSPI:
                     continue
                 yield_bp = 50 + _h("dividend-yield", isin) % 250
-                amount = self.qty[isin] * price_on(isin, day) * yield_bp / 10_000
-                total += amount.to_integral_value(ROUND_DOWN)
+                dividend = self.qty[isin] * price_on(isin, day) * yield_bp / 10_000
+                total += dividend.to_integral_value(ROUND_DOWN)
             if total > 0:
                 self._emit(day, OTHER, "", total, ZERO)
 
@@ -768,7 +768,7 @@ def _value(
                     first_date_buy=pos.first,
                 )
             )
-    holdings = [*equities, *funds, *others]
+    holdings: list[EquityHolding | FundHolding | OtherHolding] = [*equities, *funds, *others]
     at_trade = sum((h.val_at_trade for h in holdings), ZERO)
     at_cur = sum((h.val_at_cur for h in holdings), ZERO)
     equity_value = sum((h.val_at_cur for h in equities), ZERO)

@@ -98,7 +98,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -370,7 +370,11 @@ def balance(
         "FUND": list(snapshot.funds),
         "ETC": list(snapshot.others),
     }
-    render_item = {"EQTY": _balance_equity, "FUND": _balance_fund, "ETC": _balance_other}
+    render_item: dict[str, Callable[[Any], dict[str, Any]]] = {
+        "EQTY": _balance_equity,
+        "FUND": _balance_fund,
+        "ETC": _balance_other,
+    }
     block: dict[str, Any] = {"summary": _summary(snapshot)}
     next_key: str | None = None
     if asset_type == "ALL":

@@ -28,7 +28,7 @@ import hashlib
 import time
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypedDict
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -77,6 +77,11 @@ class _Refused(Exception):
 
     def __init__(self, response: HttpResponse) -> None:
         self.response = response
+
+
+class _PageSizes(TypedDict):
+    default_count: int
+    max_count: int
 
 
 def _refuse(
@@ -304,7 +309,7 @@ def _render(
     active: list[Fault],
 ) -> dict[str, Any]:
     vt_acc_no, profile, secret = account.vt_acc_no, account.profile, _page_secret()
-    sizes = {"default_count": broker.default_count, "max_count": broker.max_count}
+    sizes: _PageSizes = {"default_count": broker.default_count, "max_count": broker.max_count}
     page: Callable[[dict[str, Any]], dict[str, Any]]
     if service_name == "interest":
         return render.interest(envelope, data.watchlist(vt_acc_no))

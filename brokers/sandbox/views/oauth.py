@@ -52,7 +52,8 @@ def authorize(request: HttpRequest) -> HttpResponse:
         # A bad client_id or redirect_uri: never redirect to an address we cannot trust.
         return render(request, "sandbox/oauth/error.html", {"error": error}, status=400)
     except errors.OAuth2Error as error:
-        return HttpResponseRedirect(error.in_uri(error.redirect_uri))
+        # Past the fatal errors above, oauthlib has validated the redirect URI.
+        return HttpResponseRedirect(error.in_uri(error.redirect_uri or ""))
     service: FintechService = info["request"].client
     member = portal.current_member(request)
     context: dict[str, Any] = {

@@ -72,7 +72,9 @@ def _page(
         "member": current_member(request),
         "visiting_service": service,
         # Checked again here: the registration may have changed since the URL was kept.
-        "return_url": return_url if service and service.allows_return_url(return_url) else None,
+        "return_url": (
+            return_url if return_url and service and service.allows_return_url(return_url) else None
+        ),
     }
     return render(request, f"sandbox/portal/{template}", {**base, **(context or {})}, status=status)
 
