@@ -26,9 +26,11 @@ from __future__ import annotations
 import base64
 import binascii
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
+from weakref import WeakKeyDictionary
 
 from django.conf import settings
 from django.db import transaction
@@ -44,6 +46,7 @@ from oauthlib.oauth2 import (
 from oauthlib.oauth2.rfc6749 import errors
 from oauthlib.oauth2.rfc6749.grant_types import AuthorizationCodeGrant, RefreshTokenGrant
 from oauthlib.oauth2.rfc6749.grant_types.authorization_code import code_challenge_method_s256
+from oauthlib.oauth2.rfc6749.tokens import TokenBase
 
 from brokers.sandbox import services
 from brokers.sandbox.models import (
@@ -51,16 +54,59 @@ from brokers.sandbox.models import (
     REFRESH,
     AuthorizationCode,
     FintechService,
+    Member,
     OAuthGrant,
     OAuthToken,
     digest,
 )
 from brokers.sandbox.router import SANDBOX_DB
 
+if TYPE_CHECKING:
+    from oauthlib.oauth2.rfc6749.request_validator import _AuthorizationCode, _BearerToken
+
 SCOPES = ("account", "profile")
 # The platform's lifetimes: `account` tokens live 30 days (per service registration), `profile`
 # tokens ten minutes.
 PROFILE_TOKEN_SECONDS = 600
+
+
+@dataclass(frozen=True)
+class _Claim:
+    """What validating a code or a refresh token claimed, for the later steps of that request."""
+
+    grant: OAuthGrant
+    code: AuthorizationCode | None = None
+    refresh: OAuthToken | None = None
+
+
+# oauthlib hands the same Request to every step of one token request; a claim lives as long as
+# its request does.
+_claims: WeakKeyDictionary[Request, _Claim] = WeakKeyDictionary()
+
+
+def _claim_of(request: Request) -> _Claim:
+    return _claims[request]
+
+
+def _code_of(request: Request) -> AuthorizationCode:
+    code = _claims[request].code
+    if code is None:
+        raise errors.InvalidGrantError(request=request)
+    return code
+
+
+def _service_of(request: Request) -> FintechService:
+    """The registration the client authenticated as (oauthlib asks about the client first)."""
+    if not isinstance(request.client, FintechService):
+        raise errors.InvalidClientError(request=request)
+    return request.client
+
+
+def _member_of(request: Request) -> Member:
+    """The portal member who consented (the authorization view passes them as `user`)."""
+    if not isinstance(request.user, Member):
+        raise errors.AccessDeniedError(request=request)
+    return request.user
 
 
 def _basic_credentials(request: Request) -> tuple[str, str] | None:
@@ -115,7 +161,10 @@ class SandboxValidator(RequestValidator):
         service = request.client or FintechService.objects.filter(client_id=client_id).first()
         return service is not None and redirect_uri in service.redirect_uri_list
 
-    def get_default_redirect_uri(self, client_id: str, request: Request, *a: Any, **k: Any) -> None:
+    # oauthlib reads None as "no default"; its stubs say str.
+    def get_default_redirect_uri(  # type: ignore[override]
+        self, client_id: str, request: Request, *a: Any, **k: Any
+    ) -> None:
         return None  # the platform requires redirect_uri on every request
 
     def validate_response_type(
@@ -142,17 +191,19 @@ class SandboxValidator(RequestValidator):
     # --- Authorization codes -------------------------------------------------------------------
 
     def save_authorization_code(
-        self, client_id: str, code: dict[str, str], request: Request, *a: Any, **k: Any
+        self, client_id: str, code: _AuthorizationCode, request: Request, *a: Any, **k: Any
     ) -> None:
         now = timezone.now()
         with transaction.atomic(using=SANDBOX_DB):
             grant = OAuthGrant.objects.create(
-                service=request.client, member=request.user, scope=" ".join(request.scopes)
+                service=_service_of(request),
+                member=_member_of(request),
+                scope=" ".join(request.scopes or ()),
             )
             AuthorizationCode.objects.create(
                 grant=grant,
                 code_sha256=digest(code["code"]),
-                redirect_uri=request.redirect_uri,
+                redirect_uri=request.redirect_uri or "",
                 code_challenge=request.code_challenge or "",
                 code_challenge_method=request.code_challenge_method or "",
                 created_at=now,
@@ -170,21 +221,23 @@ class SandboxValidator(RequestValidator):
             used_at__isnull=True, expires_at__gt=now, grant__revoked_at__isnull=True
         ).update(used_at=now)
         stored = codes.select_related("grant__member").first()
-        if not claimed:
+        if not claimed or stored is None:
             if stored is not None and stored.used_at is not None:
                 services.grant_revoke(grant=stored.grant, reason="code reused")
             return False
         request.user = stored.grant.member
         request.scopes = stored.grant.scope.split()
-        request.sandbox_grant = stored.grant
-        request.sandbox_code = stored
+        _claims[request] = _Claim(grant=stored.grant, code=stored)
         return True
 
-    def get_code_challenge(self, code: str, request: Request) -> str | None:
-        return request.sandbox_code.code_challenge or None
+    # oauthlib reads None as "no PKCE for this code"; its stubs say str.
+    def get_code_challenge(self, code: str, request: Request) -> str | None:  # type: ignore[override]
+        return _code_of(request).code_challenge or None
 
-    def get_code_challenge_method(self, code: str, request: Request) -> str | None:
-        return request.sandbox_code.code_challenge_method or None
+    def get_code_challenge_method(  # type: ignore[override]
+        self, code: str, request: Request
+    ) -> str | None:
+        return _code_of(request).code_challenge_method or None
 
     def confirm_redirect_uri(
         self,
@@ -196,7 +249,7 @@ class SandboxValidator(RequestValidator):
         *a: Any,
         **k: Any,
     ) -> bool:
-        return redirect_uri == request.sandbox_code.redirect_uri
+        return redirect_uri == _code_of(request).redirect_uri
 
     def invalidate_authorization_code(
         self, client_id: str, code: str, request: Request, *a: Any, **k: Any
@@ -205,24 +258,24 @@ class SandboxValidator(RequestValidator):
 
     # --- Tokens ----------------------------------------------------------------------------
 
-    def save_bearer_token(self, token: dict[str, Any], request: Request, *a: Any, **k: Any) -> None:
-        grant: OAuthGrant = request.sandbox_grant
+    def save_bearer_token(self, token: _BearerToken, request: Request, *a: Any, **k: Any) -> None:
+        grant = _claim_of(request).grant
         now = timezone.now()
         scope = token.get("scope") or grant.scope
-        lifetimes = {
-            ACCESS: int(token["expires_in"]),
-            REFRESH: grant.service.refresh_token_seconds,
-        }
+        issued = (
+            (ACCESS, token["access_token"], int(token["expires_in"])),
+            (REFRESH, token.get("refresh_token"), grant.service.refresh_token_seconds),
+        )
         with transaction.atomic(using=SANDBOX_DB):
-            for kind, field in ((ACCESS, "access_token"), (REFRESH, "refresh_token")):
-                if token.get(field):
+            for kind, value, lifetime in issued:
+                if value:
                     OAuthToken.objects.create(
                         grant=grant,
                         kind=kind,
-                        token_sha256=digest(token[field]),
+                        token_sha256=digest(value),
                         scope=scope,
                         created_at=now,
-                        expires_at=now + timedelta(seconds=lifetimes[kind]),
+                        expires_at=now + timedelta(seconds=lifetime),
                     )
 
     def validate_refresh_token(
@@ -251,12 +304,14 @@ class SandboxValidator(RequestValidator):
                 services.grant_revoke(grant=stored.grant, reason="refresh token reused")
             return False
         request.user = stored.grant.member
-        request.sandbox_grant = stored.grant
-        request.sandbox_refresh = stored
+        _claims[request] = _Claim(grant=stored.grant, refresh=stored)
         return True
 
-    def get_original_scopes(self, refresh_token: str, request: Request, *a: Any, **k: Any) -> list:
-        return request.sandbox_refresh.scopes
+    def get_original_scopes(
+        self, refresh_token: str, request: Request, *a: Any, **k: Any
+    ) -> list[str]:
+        refresh = _claim_of(request).refresh
+        return refresh.scopes if refresh is not None else []
 
     def rotate_refresh_token(self, request: Request) -> bool:
         return True
@@ -299,12 +354,14 @@ def _access_token_seconds(request: Request) -> int:
     override = getattr(settings, "SANDBOX_ACCESS_TOKEN_SECONDS", 0)
     if request.scopes and "account" not in request.scopes:
         return PROFILE_TOKEN_SECONDS
-    return override or request.client.access_token_seconds
+    return override or _service_of(request).access_token_seconds
 
 
-def _without_refresh_unless_registered(token: dict, token_handler: Any, request: Request) -> dict:
+def _without_refresh_unless_registered(
+    token: dict[str, Any], token_handler: TokenBase | None, request: Request | None
+) -> dict[str, Any]:
     # Whether a service gets refresh tokens depends on its contract with the platform.
-    if not request.client.issues_refresh_tokens:
+    if request is None or not _service_of(request).issues_refresh_tokens:
         token.pop("refresh_token", None)
     return token
 
@@ -329,12 +386,13 @@ class Server:
         refresh_grant = RefreshTokenGrant(validator, issue_new_refresh_tokens=True)
         self.authorization = AuthorizationEndpoint(
             default_response_type="code",
-            default_token_type=bearer,
+            # oauthlib's own servers pass the token handler here; its stubs say str.
+            default_token_type=bearer,  # type: ignore[arg-type]
             response_types={"code": code_grant},
         )
         self.token = TokenEndpoint(
             default_grant_type="authorization_code",
-            default_token_type=bearer,
+            default_token_type=bearer,  # type: ignore[arg-type]
             grant_types={"authorization_code": code_grant, "refresh_token": refresh_grant},
         )
         self.revocation = RevocationEndpoint(
