@@ -421,7 +421,7 @@ def account_sync(
         return SyncOutcome(SyncRun.State.FAILED, run_id, kind, None, used())
     finally:
         if own_client:
-            client.close()  # type: ignore[attr-defined]
+            client.close()
     logger.info("sync of account %s succeeded with %s calls", account.pk, used())
     return SyncOutcome(SyncRun.State.SUCCEEDED, run_id, "", None, used())
 
