@@ -6,7 +6,8 @@ spacing and float-looking counts included, because those oddities are what the p
 to survive. Every one of them is valid JSON as printed: nothing was changed.
 
 Sources:
-- seeds/000_7e29b89efef9fd7b.txt: the four account services' answers and request bodies.
+- seeds/000_7e29b89efef9fd7b.txt (kept verbatim in tests/brokers/seeds/): the four account
+  services' answers and request bodies.
 - OPENPLATFORM.md: the common APIs' answers (register/search, consent/search) and the
   error bodies, which the seeds do not print.
 """

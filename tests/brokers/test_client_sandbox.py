@@ -13,6 +13,7 @@ import time
 import pytest
 import time_machine
 
+from brokers.call_log import UPSTREAM_LOGGER
 from brokers.errors import (
     BUG,
     CONSENT_REQUIRED,
@@ -21,7 +22,6 @@ from brokers.errors import (
     ParseError,
     PlatformError,
 )
-from brokers.call_log import UPSTREAM_LOGGER
 from brokers.openplatform.client import OpenPlatformClient
 from brokers.resilience import CircuitOpen
 from brokers.sandbox import data

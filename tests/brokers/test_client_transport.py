@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from brokers.errors import BUG, CONSENT_REQUIRED, RATE_LIMITED, TRANSIENT, ParseError, PlatformError
 from brokers.call_log import UPSTREAM_LOGGER, CallInfo
+from brokers.errors import BUG, CONSENT_REQUIRED, RATE_LIMITED, TRANSIENT, ParseError, PlatformError
 from brokers.openplatform.http import Transport
 from brokers.resilience import DailyBudget
 from tests.brokers.scripted import Answer

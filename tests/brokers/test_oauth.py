@@ -17,8 +17,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.utils import timezone
 
-from brokers.errors import BUG, REAUTH_REQUIRED, TRANSIENT, PlatformError
 from brokers.call_log import UPSTREAM_LOGGER
+from brokers.errors import BUG, REAUTH_REQUIRED, TRANSIENT, PlatformError
 from brokers.openplatform.client import OpenPlatformClient, OpenPlatformConfig
 from brokers.upstream import REFRESH_TOKEN
 from tests.brokers.scripted import Answer

@@ -8,8 +8,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from brokers.errors import REAUTH_REQUIRED, PlatformError
 from brokers.call_log import UPSTREAM_LOGGER
+from brokers.errors import REAUTH_REQUIRED, PlatformError
 from brokers.models import Connection
 from brokers.services import connection_disconnect, connection_refresh
 from tests.brokers.conftest import run_together
