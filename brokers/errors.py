@@ -140,9 +140,9 @@ def _restore(cls: type[PlatformError], args: tuple[Any, ...], state: dict[str, A
     return error
 
 
-# Platform codes from the "Error bodies and codes" table of OPENPLATFORM.md: code → (kind, what
-# it means in our words). 9011 comes from the platform's own example error body
-# ("invalid virtual account number."), which is the account-gone case.
+# Platform codes from its table of error bodies and codes (docs/upstream.md, "Limits and
+# errors"): code → (kind, what it means in our words). 9011 comes from the platform's own
+# example error body ("invalid virtual account number."), which is the account-gone case.
 _CODES: dict[int, tuple[str, str]] = {
     2001: (REAUTH_REQUIRED, "portal user authentication failed"),
     2002: (REAUTH_REQUIRED, "portal one-time password invalid"),

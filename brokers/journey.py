@@ -1,8 +1,9 @@
 """Where a user stands in the link journey, and the one next step to show them.
 
 A pure function of facts gathered elsewhere (`brokers.selectors.link_status_for_user`), so each
-rule can be tested on its own. The order of the rules is the order of the journey in DESIGN.md:
-e-mail, identity, portal membership, linked virtual accounts, authorization, then syncing.
+rule can be tested on its own. The order of the rules is the order of the journey in
+docs/architecture.md ("The link journey"): e-mail, identity, portal membership, linked virtual
+accounts, authorization, then syncing.
 A broken link is "reconnected" (update mode), never deleted and re-added: the accounts and their
 data stay while the user fixes it.
 """

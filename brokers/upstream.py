@@ -67,7 +67,7 @@ class Balance:
     """The whole balance of an account: every asset type, every page, as the broker reports it.
 
     `summary` is the broker's account totals and the truth for totals; the lists may not add up
-    to it (see OPENPLATFORM.md), and cash sits in the summary, never in a list.
+    to it (see docs/upstream.md), and cash sits in the summary, never in a list.
     """
 
     summary: BalanceSummary | None

@@ -1,6 +1,6 @@
 """OAuth 2.0 against the open platform with requests-oauthlib: authorize, exchange, refresh, revoke.
 
-Three traps of the library shape this module (see RELIABILITY.md):
+Three traps of the library shape this module (see docs/reliability.md):
 - PKCE: requests-oauthlib keeps the verifier on the `OAuth2Session` that built the authorize
   URL, which is gone by the time the callback arrives in another request. So the verifier is
   made here, returned with the URL for the caller to keep server-side, and passed explicitly as

@@ -1,7 +1,7 @@
 """Pure functions from the open platform's JSON to our records (`brokers.records`).
 
-The platform's answers are loose (see OPENPLATFORM.md, "Conventions that bite"): a value may be
-missing, null, "null" or ""; numbers may be strings or scientific notation; echoed strings
+The platform's answers are loose (docs/upstream.md, "Quirks the client must survive"): a value
+may be missing, null, "null" or ""; numbers may be strings or scientific notation; echoed strings
 carry stray spaces; field names vary between services. Everything here absorbs that variety
 once, so that the rest of the code sees exact `Decimal`s, `date`s, stripped strings and `None`.
 

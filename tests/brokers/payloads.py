@@ -1,15 +1,16 @@
 """Example payloads of the open platform, copied verbatim as raw JSON text.
 
-The seed examples are the ground truth for parsing (OPENPLATFORM.md: "where this page and a
-seed disagree, the seed's example payloads win"). They are kept exactly as printed, odd
+The seed examples are the ground truth for parsing (docs/upstream.md: where a description and
+a seed disagree, the seed's example payloads win). They are kept exactly as printed, odd
 spacing and float-looking counts included, because those oddities are what the parser has
 to survive. Every one of them is valid JSON as printed: nothing was changed.
 
 Sources:
 - seeds/000_7e29b89efef9fd7b.txt (kept verbatim in tests/brokers/seeds/): the four account
   services' answers and request bodies.
-- OPENPLATFORM.md: the common APIs' answers (register/search, consent/search) and the
-  error bodies, which the seeds do not print.
+- the platform notes the project was started from (summarised in docs/upstream.md): the
+  common APIs' answers (register/search, consent/search) and the error bodies, which the
+  seeds do not print.
 """
 
 from __future__ import annotations
@@ -661,25 +662,26 @@ INTEREST_REQUEST = """{
 }"""
 
 
-# OPENPLATFORM.md, "Common (service-link) APIs": register/search answers.
+# The platform notes' register/search answers (docs/upstream.md, "The calls we make").
 REGISTER_MEMBER_RESPONSE = """{"result": "member"}"""
 REGISTER_NON_MEMBER_RESPONSE = """{"result": "nonMember"}"""
 
-# OPENPLATFORM.md, "Common (service-link) APIs": consent/search answer (note " 00002"). The
+# The platform notes' consent/search answer (note " 00002"; docs/upstream.md). The
 # literal is split in two for line length only; the joined text is the original.
 CONSENT_RESPONSE = (
     """{"vtAccList": [{"comId": " 00002", "vtAccNo": "160657695589800099", """
     """"vtAccAlias": "주식투자용"}]}"""
 )
 
-# OPENPLATFORM.md, "Error bodies and codes": a broker-link error body. The description is an
-# ellipsis in the original too; the literal is split in two for line length only.
+# The platform notes' broker-link error body (docs/upstream.md, "Limits and errors"). The
+# description is an ellipsis in the original too; the literal is split in two for line length
+# only.
 ERROR_BODY = (
     """{"category": "op-exco", "code": 9011, "message": "invalid virtual account number.", """
     """"description": "…"}"""
 )
 
-# OPENPLATFORM.md, "Rate limits and errors": gateway error bodies.
+# The platform notes' gateway error bodies (docs/upstream.md, "Limits and errors").
 RATE_LIMIT_BODY = """{"message": "API rate limit exceeded"}"""
 INVALID_CREDENTIALS_BODY = """{"message": "Invalid authentication credentials"}"""
 NO_API_KEY_BODY = """{"message": "No API key found in request"}"""

@@ -64,7 +64,8 @@ def test_a_successful_call_logs_at_info_without_an_account_when_there_is_none(ca
 
 
 def test_the_oauth_libraries_log_at_info_or_above_whatever_the_root_level(settings):
-    # They log raw tokens at DEBUG (RELIABILITY.md); the settings pin them whatever LOG_LEVEL is.
+    # They log raw tokens at DEBUG (docs/reliability.md); the settings pin them whatever
+    # LOG_LEVEL is.
     for name in ("oauthlib", "requests_oauthlib"):
         assert settings.LOGGING["loggers"][name]["level"] == "INFO"
         assert logging.getLogger(name).getEffectiveLevel() >= logging.INFO

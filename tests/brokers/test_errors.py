@@ -35,7 +35,8 @@ def body(code: object, message: str = "error", **extra: object) -> str:
     return json.dumps({"category": "op-exco", "code": code, "message": message, **extra})
 
 
-# The table of OPENPLATFORM.md, "Error bodies and codes": code, HTTP status, kind, permanent.
+# The platform's table of error codes (docs/upstream.md, "Limits and errors"): code, HTTP
+# status, kind, permanent.
 CODE_TABLE = [
     (2001, 401, REAUTH_REQUIRED, True),
     (2002, 401, REAUTH_REQUIRED, True),

@@ -1,4 +1,4 @@
-"""A worker killed with SIGKILL in the middle of a sync (RELIABILITY.md, property 1)."""
+"""A worker killed with SIGKILL in the middle of a sync (docs/reliability.md, property 1)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The live sandbox answers the seeds' request examples in the seeds' shapes, with every quirk
-OPENPLATFORM.md lists, and refuses what the platform refuses with the platform's errors.
+docs/upstream.md lists, and refuses what the platform refuses with the platform's errors.
 
 The request examples are posted verbatim (the text of ``seed_shapes``, copied from
 ``seeds/000_…``). The seed's transaction example asks for 2016, before any sandbox account was
