@@ -84,10 +84,6 @@ class _Claim:
 _claims: WeakKeyDictionary[Request, _Claim] = WeakKeyDictionary()
 
 
-def _claim_of(request: Request) -> _Claim:
-    return _claims[request]
-
-
 def _code_of(request: Request) -> AuthorizationCode:
     code = _claims[request].code
     if code is None:
@@ -259,7 +255,7 @@ class SandboxValidator(RequestValidator):
     # --- Tokens ----------------------------------------------------------------------------
 
     def save_bearer_token(self, token: _BearerToken, request: Request, *a: Any, **k: Any) -> None:
-        grant = _claim_of(request).grant
+        grant = _claims[request].grant
         now = timezone.now()
         scope = token.get("scope") or grant.scope
         issued = (
@@ -310,7 +306,7 @@ class SandboxValidator(RequestValidator):
     def get_original_scopes(
         self, refresh_token: str, request: Request, *a: Any, **k: Any
     ) -> list[str]:
-        refresh = _claim_of(request).refresh
+        refresh = _claims[request].refresh
         return refresh.scopes if refresh is not None else []
 
     def rotate_refresh_token(self, request: Request) -> bool:
