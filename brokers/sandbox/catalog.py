@@ -55,16 +55,6 @@ def isin_check_digit(body: str) -> str:
     return str((10 - total % 10) % 10)
 
 
-def is_valid_isin(code: str) -> bool:
-    """True when ``code`` is a 12-character ISIN whose check digit is correct."""
-    if len(code) != 12 or not code[-1].isdigit():
-        return False
-    try:
-        return isin_check_digit(code[:11]) == code[-1]
-    except ValueError:
-        return False
-
-
 def make_isin(body: str) -> str:
     """Append the check digit to an 11-character ISIN body."""
     return body + isin_check_digit(body)
