@@ -13,21 +13,21 @@ from tests.factories import ConnectionFactory, LinkedAccountFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 SEED_TABLE = {
-    "00002": ("shinhan", "신한금융투자", "provided"),
+    "00002": ("shinhan", "신한투자증권", "provided"),
     "00004": ("daishin", "대신증권", "provided"),
     "00008": ("eugene", "유진투자증권", "provided"),
     "00009": ("hanyang", "한양증권", "contracted"),
-    "00010": ("meritz", "메리츠종합금융증권", "provided"),
+    "00010": ("meritz", "메리츠증권", "provided"),
     "00012": ("nhinvest", "NH투자증권", "provided"),
-    "00017": ("kbinvest", "KB투자증권", "provided"),
+    "00017": ("kbinvest", "KB증권", "provided"),
     "00024": ("yuanta", "유안타증권", "provided"),
     "00025": ("sk", "SK증권", "provided"),
     "00030": ("samsung", "삼성증권", "provided"),
-    "00031": ("dongbu", "DB투자금융", "provided"),
-    "00046": ("hi", "하이투자증권", "contracted"),
-    "00049": ("miraeassetdaewoo", "미래에셋대우증권", "contracted"),
+    "00031": ("dongbu", "DB금융투자", "provided"),
+    "00046": ("hi", "iM증권", "contracted"),
+    "00049": ("miraeassetdaewoo", "미래에셋증권", "contracted"),
     "00050": ("kiwoom", "키움증권", "contracted"),
-    "00063": ("ebest", "이베스트투자증권", "provided"),
+    "00063": ("ebest", "LS증권", "provided"),
     "00064": ("koreaasset", "코리아에셋투자증권", "contracted"),
 }
 
@@ -177,3 +177,18 @@ def test_the_scheduler_reads_the_platforms_budget_of_the_day():
     DailyBudget().record({"X-RateLimit-Limit-Day": "50000", "X-RateLimit-Remaining-Day": "7"})
 
     assert platform_budget_today().remaining == 7
+
+
+def test_brokers_known_by_the_seeds_old_names_get_their_current_names_unless_edited():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("brokers.migrations.0008_broker_current_names")
+    Broker.objects.filter(code="00002").update(korean_name="신한금융투자")
+    Broker.objects.filter(code="00063").update(korean_name="이베스트증권 (edited)")
+
+    migration.rename(apps, None)
+
+    assert Broker.objects.get(code="00002").korean_name == "신한투자증권"
+    assert Broker.objects.get(code="00063").korean_name == "이베스트증권 (edited)"
