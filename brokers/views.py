@@ -21,7 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import ActivityEvent
 from accounts.services import activity_record, client_ip
@@ -170,11 +170,16 @@ def callback(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def disconnect(request: HttpRequest) -> HttpResponse:
+    """GET asks for confirmation (what disconnecting does, keep or delete the data); only the
+    POST from that page disconnects."""
     connection = connection_for_user(request.user)
     if connection is None or connection.status == Connection.Status.REVOKED:
         return redirect("link_status")
+    if request.method == "GET":
+        accounts = LinkedAccount.objects.for_user(request.user).select_related("broker")
+        return render(request, "brokers/disconnect_confirm.html", {"accounts": accounts})
     delete_data = request.POST.get("data") == "delete"
     connection_disconnect(connection_id=connection.pk)
     if delete_data:

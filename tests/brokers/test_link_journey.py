@@ -273,7 +273,26 @@ def test_the_link_pages_need_sign_in_and_post(client, alice):
     assert client.get("/link/")["Location"].startswith("/accounts/login/")
     client.force_login(alice)
     assert client.get("/link/connect/").status_code == 405
-    assert client.get("/link/disconnect/").status_code == 405
+    assert client.get("/link/disconnect/").status_code == 302  # nothing to disconnect
+
+
+def test_disconnect_asks_for_confirmation_first_and_the_question_changes_nothing(
+    client, alice, on_sandbox
+):
+    member = on_sandbox.new_member(accounts=(("diamond", "default"),))
+    client.force_login(alice)
+    _verify(client, member)
+    _connect(client, on_sandbox, member)
+    link_page = client.get("/link/").content.decode()
+    assert 'href="/link/disconnect/"' in link_page
+    assert 'action="/link/disconnect/"' not in link_page
+
+    response = client.get("/link/disconnect/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "data-disconnect-confirm" in html and 'name="data"' in html
+    assert Connection.objects.get(user=alice).status == "active"
 
 
 def test_a_state_older_than_ten_minutes_is_refused(client, alice, on_sandbox):
