@@ -39,6 +39,10 @@ logger = logging.getLogger(__name__)
 PENDING_KEY = "jasan_oauth_pending"
 USER_SYNC_TASK = "portfolio.user_sync"  # portfolio.tasks.user_sync_task
 STATE_TTL_SECONDS = 10 * 60
+# The portal sends the user back to the link page with this query: what they did there (sign
+# up, issue or link accounts, renew consent) is checked at once, without a click.
+RETURNED_FLAG = "returned"
+RETURNED_QUERY = f"?{RETURNED_FLAG}=portal"
 
 
 def _portal_url(request: HttpRequest, page: str = "") -> str:
@@ -46,7 +50,7 @@ def _portal_url(request: HttpRequest, page: str = "") -> str:
     query = urlencode(
         {
             "service": settings.OPENPLATFORM_CLIENT_ID,
-            "return_url": request.build_absolute_uri(reverse("link_status")),
+            "return_url": request.build_absolute_uri(reverse("link_status") + RETURNED_QUERY),
         }
     )
     return f"{settings.OPENPLATFORM_PORTAL_URL.rstrip('/')}/{page}?{query}"
@@ -55,6 +59,11 @@ def _portal_url(request: HttpRequest, page: str = "") -> str:
 @login_required
 @require_GET
 def link_status(request: HttpRequest) -> HttpResponse:
+    if request.GET.get(RETURNED_FLAG) == "portal":
+        # Back from the portal: check now, then show the page at its plain address, so that a
+        # reload does not ask the platform again.
+        link_status_for_user(request.user, request=request, force_check=True)
+        return redirect("link_status")
     status = link_status_for_user(request.user, request=request)
     context = {
         "status": status,
