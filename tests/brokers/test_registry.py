@@ -114,8 +114,7 @@ def test_a_user_has_at_most_one_connection_per_upstream(alice):
 def test_a_linked_account_shows_itself_masked():
     account = LinkedAccountFactory(vt_acc_no="160678007213500001")
 
-    assert account.masked_vt_acc_no == "**************0001"
-    assert "160678007213500001" not in str(account)
+    assert str(account) == "다이아몬드증권 ····0001"
 
 
 @pytest.fixture
@@ -166,7 +165,7 @@ def test_the_admin_shows_connections_and_accounts_without_tokens_or_full_numbers
         assert connection.access_token not in html
         assert connection.refresh_token not in html
         assert "160678007213500001" not in html
-    assert "…0001" in pages[3].content.decode()
+    assert "····0001" in pages[3].content.decode()
 
 
 def test_the_scheduler_reads_the_platforms_budget_of_the_day():
@@ -192,3 +191,20 @@ def test_brokers_known_by_the_seeds_old_names_get_their_current_names_unless_edi
 
     assert Broker.objects.get(code="00002").korean_name == "신한투자증권"
     assert Broker.objects.get(code="00063").korean_name == "이베스트증권 (edited)"
+
+
+def test_account_endings_grow_until_two_accounts_of_a_user_never_look_alike():
+    from brokers.models import distinguishing_tails
+
+    assert distinguishing_tails({1: "160012340001", 2: "160056780002"}) == {1: "0001", 2: "0002"}
+    assert distinguishing_tails({1: "160012350001", 2: "160056780001"}) == {
+        1: "50001",
+        2: "80001",
+    }
+    assert distinguishing_tails({1: "160012350001", 2: "160056350001", 3: "9"}) == {
+        1: "2350001",
+        2: "6350001",
+        3: "9",
+    }
+    assert distinguishing_tails({1: "160012340001"}) == {1: "0001"}
+    assert distinguishing_tails({}) == {}
