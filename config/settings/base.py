@@ -63,8 +63,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "allauth",
-    "allauth.account",
-    "allauth.mfa",
+    "accounts.apps.SignInConfig",  # allauth.account
+    "accounts.apps.SecondFactorConfig",  # allauth.mfa
     "django_celery_beat",
     "accounts",
     "brokers",
