@@ -182,3 +182,45 @@ def test_one_instrument_in_two_accounts_is_one_row_with_the_combined_average_cos
 
     client.force_login(charlie)
     assert "data-instrument=" not in client.get(reverse("holdings_by_instrument")).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_bond_without_a_brokers_pl_shows_the_difference_marked_as_computed(client, alice) -> None:
+    account = LinkedAccountFactory(user=alice)
+    bond = Instrument.objects.create(
+        key="ETC:BOND:국고채", name="국고채 03750-2812", family=Family.OTHER,
+        asset_class=AssetClass.BOND, updated_at=timezone.now(),
+    )  # fmt: skip
+    holding = Holding.objects.create(
+        account=account, instrument=bond, as_of=timezone.localdate(), quantity=Decimal(10),
+        purchase_value=Decimal(1000000), current_value=Decimal(1012000),
+        return_rate=Decimal("1.2"),
+    )  # fmt: skip
+    client.force_login(alice)
+
+    html = client.get(reverse("holdings"), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+
+    row = re.search(rf'<tr data-holding="{holding.pk}".*?</tr>', html, flags=re.S).group(0)
+    assert "+12,000원" in row and 'class="computed"' in row
+    assert "+1.20%" in row
+
+
+@pytest.mark.django_db
+def test_other_transactions_say_what_they_likely_are(client, alice) -> None:
+    account = LinkedAccountFactory(user=alice)
+    day = timezone.localdate()
+    for ordinal, (isin, amount, qty) in enumerate(
+        [("", "1520", None), (ISIN, "36100", None), ("", "-3300", None), (ISIN, "0", "5")]
+    ):
+        Transaction.objects.create(
+            account=account, date=day, ordinal=ordinal, type="ETC", isin=isin,
+            change_amount=Decimal(amount), change_quantity=None if qty is None else Decimal(qty),
+        )  # fmt: skip
+    client.force_login(alice)
+
+    html = client.get(reverse("transactions"), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+
+    described = re.findall(r"data-other>(.*?)</span>", html)
+    assert sorted(described) == sorted(
+        ["이자 등 입금으로 보임", "배당·분배금으로 보임", "수수료·세금 등 출금으로 보임"]
+    )
