@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from typing import ClassVar
 
 from django.conf import settings
@@ -61,6 +62,20 @@ class Identity(models.Model):
         return f"{self.ci[:4]}…{self.ci[-2:]}" if self.ci else ""
 
 
+# Codes stored in activity details (`brokers`' link checks, disconnects, expiry notices), in
+# words. Error kinds are left as stored: the console shows them through their own labels.
+_DETAIL_WORDS = {
+    ("result", "member"): _("member of the portal"),
+    ("result", "non-member"): _("not a member of the portal"),
+    ("data", "kept"): _("synced data kept"),
+    ("data", "deleted"): _("synced data deleted"),
+    ("notice", "access_expiring"): _("access ends soon"),
+    ("notice", "access_expired"): _("access ended"),
+    ("notice", "consent_expiring"): _("consent ends soon"),
+    ("notice", "consent_expired"): _("consent ended"),
+}
+
+
 class ActivityEvent(models.Model):
     """One entry of a user's activity log: link events, and support staff viewing the account.
 
@@ -108,6 +123,22 @@ class ActivityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def detail_text(self) -> str:
+        """`detail` as a person reads it: known codes in words, other values as they are
+        (account names are stored already readable: broker, masked ending, alias)."""
+        words = []
+        for key, value in self.detail.items():
+            label = _DETAIL_WORDS.get((key, str(value)))
+            if label is not None:
+                words.append(str(label))
+            elif key == "due":
+                day = datetime.date.fromisoformat(str(value))
+                words.append(f"{day.year}. {day.month}. {day.day}.")
+            else:
+                words.append(str(value))
+        return ", ".join(word for word in words if word)
 
 
 class SupportAudit(models.Model):

@@ -71,8 +71,8 @@ class LinkedAccountAdmin(ViewOnlyAdmin):
 
     @admin.display(description=_("virtual account"))
     def masked_number(self, obj: LinkedAccount) -> str:
-        # From the stored last four characters: listing accounts decrypts nothing.
-        return f"…{obj.vt_acc_no_last4}"
+        # From the stored ending: listing accounts decrypts nothing.
+        return obj.number_display
 
 
 @admin.register(SyncRun)

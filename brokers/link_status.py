@@ -1,7 +1,8 @@
 """The link status page's data: what we know of the user at the platform, checked briefly cached.
 
 Membership (`register/search`) and linked accounts (`consent/search`) are asked at most once per
-`CHECK_TTL` unless the user presses "check again"; the answers are kept in `PortalCheck`, so
+`CHECK_TTL` unless the user presses "check again", comes back from the portal, or verifies
+their identity again; the answers are kept in `PortalCheck`, so
 support staff see the last result and its time too. Changes found on the way (accounts that
 appeared or disappeared) go to the user's activity log.
 """
@@ -44,12 +45,15 @@ class LinkStatus:
     consent_expires_at: dt.datetime | None = None
 
 
-def _check_is_fresh(check: PortalCheck | None, now: dt.datetime) -> bool:
+def _check_is_fresh(check: PortalCheck | None, identity: Identity | None, now: dt.datetime) -> bool:
+    """A check answers for the identity it was asked with: one made before the user verified
+    (again, perhaps with a corrected name) is out of date however recent."""
     return (
         check is not None
         and check.checked_at is not None
         and not check.last_error_kind
         and now - check.checked_at < CHECK_TTL
+        and (identity is None or identity.verified_at <= check.checked_at)
     )
 
 
@@ -125,7 +129,7 @@ def link_status_for_user(
     now = timezone.now()
     identity = identity_for_user(user)
     check = PortalCheck.objects.filter(user=user).first()
-    due = force_check or not _check_is_fresh(check, now)
+    due = force_check or not _check_is_fresh(check, identity, now)
     if identity is not None and may_check and due:
         check = portal_check_refresh(
             user=user, identity=identity, request=request, upstream=upstream

@@ -20,7 +20,6 @@ from accounts.encryption import EncryptedTextField
 
 if TYPE_CHECKING:
     from accounts.models import User
-from brokers.call_log import mask_account
 from brokers.journey import CONSENT_LIFETIME
 
 
@@ -176,6 +175,10 @@ class LinkedAccount(models.Model):
     broker = models.ForeignKey(Broker, on_delete=models.PROTECT, related_name="linked_accounts")
     vt_acc_no = EncryptedTextField(_("virtual account number"))
     vt_acc_no_last4 = models.CharField(_("last four characters"), max_length=4)
+    # Shown instead of the number, masked ("····350001"): the shortest ending, four characters
+    # at least, that tells this account from the user's others (virtual numbers often share
+    # their last four, "0001"). Kept by `brokers.services.linked_accounts_record`.
+    vt_acc_no_tail = models.CharField(_("distinguishing ending"), max_length=30, blank=True)
     alias = models.CharField(_("alias"), max_length=100, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.LINKED
@@ -221,11 +224,12 @@ class LinkedAccount(models.Model):
         verbose_name_plural = _("linked accounts")
 
     def __str__(self) -> str:
-        return f"{self.broker.short_name} {self.masked_vt_acc_no}"
+        return f"{self.broker.korean_name} {self.number_display}"
 
     @property
-    def masked_vt_acc_no(self) -> str:
-        return mask_account(self.vt_acc_no)
+    def number_display(self) -> str:
+        """The number as every page shows it: "····350001" (decrypts nothing)."""
+        return f"····{self.vt_acc_no_tail or self.vt_acc_no_last4}"
 
     @property
     def consent_expires_estimate(self) -> datetime.datetime:
@@ -235,6 +239,17 @@ class LinkedAccount(models.Model):
         linked stands for the day the consent was given.
         """
         return self.created_at + CONSENT_LIFETIME
+
+
+def distinguishing_tails(numbers: dict[int, str], *, least: int = 4) -> dict[int, str]:
+    """For each account id, the shortest ending of its number (at least `least` characters)
+    such that no two of these numbers share their endings of that length."""
+    longest = max((len(number) for number in numbers.values()), default=least)
+    for length in range(least, longest + 1):
+        tails = {pk: number[-length:] for pk, number in numbers.items()}
+        if len(set(tails.values())) == len(tails):
+            return tails
+    return dict(numbers)
 
 
 class PortalCheck(models.Model):

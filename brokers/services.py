@@ -23,7 +23,7 @@ from accounts.models import User
 from brokers import records
 from brokers.clients import get_upstream
 from brokers.errors import REAUTH_REQUIRED, PlatformError
-from brokers.models import Broker, Connection, LinkedAccount
+from brokers.models import Broker, Connection, LinkedAccount, distinguishing_tails
 from brokers.upstream import TokenSet, Upstream
 
 logger = logging.getLogger(__name__)
@@ -180,6 +180,15 @@ class LinkedAccountsChange:
     unknown_broker_codes: tuple[str, ...]
 
 
+def _tails_refresh(accounts: list[LinkedAccount]) -> None:
+    """Give each of one user's accounts the ending that tells it from the others."""
+    tails = distinguishing_tails({account.pk: account.vt_acc_no for account in accounts})
+    for account in accounts:
+        if account.vt_acc_no_tail != tails[account.pk]:
+            account.vt_acc_no_tail = tails[account.pk]
+            account.save(update_fields=["vt_acc_no_tail"])
+
+
 @transaction.atomic
 def linked_accounts_record(
     *, user: User, found: Iterable[records.LinkedAccount]
@@ -224,6 +233,7 @@ def linked_accounts_record(
             account.status = LinkedAccount.Status.UNLINKED
             account.save(update_fields=["status", "updated_at"])
             unlinked.append(account)
+    _tails_refresh([*existing.values(), *added])
     return LinkedAccountsChange(
         added=tuple(added), unlinked=tuple(unlinked), unknown_broker_codes=tuple(unknown)
     )

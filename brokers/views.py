@@ -21,7 +21,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import ActivityEvent
@@ -40,6 +40,10 @@ logger = logging.getLogger(__name__)
 PENDING_KEY = "jasan_oauth_pending"
 USER_SYNC_TASK = "portfolio.user_sync"  # portfolio.tasks.user_sync_task
 STATE_TTL_SECONDS = 10 * 60
+# The portal sends the user back to the link page with this query: what they did there (sign
+# up, issue or link accounts, renew consent) is checked at once, without a click.
+RETURNED_FLAG = "returned"
+RETURNED_QUERY = f"?{RETURNED_FLAG}=portal"
 
 
 def _portal_url(request: AuthenticatedHttpRequest, page: str = "") -> str:
@@ -47,7 +51,7 @@ def _portal_url(request: AuthenticatedHttpRequest, page: str = "") -> str:
     query = urlencode(
         {
             "service": settings.OPENPLATFORM_CLIENT_ID,
-            "return_url": request.build_absolute_uri(reverse("link_status")),
+            "return_url": request.build_absolute_uri(reverse("link_status") + RETURNED_QUERY),
         }
     )
     return f"{settings.OPENPLATFORM_PORTAL_URL.rstrip('/')}/{page}?{query}"
@@ -56,6 +60,11 @@ def _portal_url(request: AuthenticatedHttpRequest, page: str = "") -> str:
 @login_required
 @require_GET
 def link_status(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if request.GET.get(RETURNED_FLAG) == "portal":
+        # Back from the portal: check now, then show the page at its plain address, so that a
+        # reload does not ask the platform again.
+        link_status_for_user(request.user, request=request, force_check=True)
+        return redirect("link_status")
     status = link_status_for_user(request.user, request=request)
     context = {
         "status": status,
@@ -173,11 +182,16 @@ def callback(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def disconnect(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """GET asks for confirmation (what disconnecting does, keep or delete the data); only the
+    POST from that page disconnects."""
     connection = connection_for_user(request.user)
     if connection is None or connection.status == Connection.Status.REVOKED:
         return redirect("link_status")
+    if request.method == "GET":
+        accounts = LinkedAccount.objects.for_user(request.user).select_related("broker")
+        return render(request, "brokers/disconnect_confirm.html", {"accounts": accounts})
     delete_data = request.POST.get("data") == "delete"
     connection_disconnect(connection_id=connection.pk)
     if delete_data:

@@ -30,8 +30,9 @@ class Stack:
 
 
 def account_label(account: LinkedAccount) -> str:
-    """ "다이아몬드증권 ····0001 (alias)": the broker, the last four digits and the alias."""
-    label = f"{account.broker.korean_name} ····{account.vt_acc_no_last4}"
+    """ "다이아몬드증권 ····350001 (alias)": the broker, the number's distinguishing ending
+    and the alias, as `templates/brokers/_account_name.html` shows them."""
+    label = f"{account.broker.korean_name} {account.number_display}"
     return f"{label} ({account.alias})" if account.alias else label
 
 

@@ -212,6 +212,23 @@ class Holding(models.Model):
     def is_ratio_only(self) -> bool:
         return self.current_value is None and self.weight is not None
 
+    @property
+    def profit_loss_is_computed(self) -> bool:
+        """The broker sent no P/L (etcList documents none) but both values: pages show their
+        difference, marked as computed, beside the broker's return rate."""
+        return (
+            self.profit_loss is None
+            and self.current_value is not None
+            and self.purchase_value is not None
+        )
+
+    @property
+    def profit_loss_shown(self) -> Decimal | None:
+        current, purchase = self.current_value, self.purchase_value
+        if self.profit_loss is None and current is not None and purchase is not None:
+            return current - purchase
+        return self.profit_loss
+
 
 class HoldingPeriod(models.Model):
     """A position that stayed the same from `valid_from` up to (not including) `valid_to`.
@@ -367,6 +384,21 @@ class Transaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} on {self.date} in account {self.account_id}"
+
+    @property
+    def other_description(self) -> str:
+        """What an "other" (ETC) row most likely is. The platform says no more than ETC; its
+        direction and whether it names a product tell interest, dividends and fees apart
+        well enough to say "likely". Empty for the other types."""
+        if self.type != TransactionType.OTHER or not self.change_amount:
+            return ""
+        if self.change_quantity:
+            return str(_("shares moved in or out"))
+        if self.change_amount > 0:
+            if self.isin and self.isin != "CASH":
+                return str(_("likely a dividend or distribution"))
+            return str(_("likely interest or another payment in"))
+        return str(_("likely a fee, tax or another charge"))
 
 
 class WatchGroup(models.Model):

@@ -89,6 +89,7 @@ class AccountState(StrEnum):
     FIRST_SYNC = "first_sync"  # linked, but no sync has brought data yet
     STALE = "stale"  # the last good data is older than STALE_AFTER
     CONNECT = "connect"  # no usable grant: the link journey's authorise step
+    DISCONNECTED = "disconnected"  # the user disconnected: kept data shown, nothing is wrong
     RECONNECT = "reconnect"  # the grant lapsed or was refused: reconnect
     UNLINKED = "unlinked"  # unlinked at the portal, or consent expired: go to the portal
 
@@ -121,7 +122,9 @@ def _account_state(
         return AccountState.UNLINKED
     if connection_status == Connection.Status.RECONNECT_NEEDED:
         return AccountState.RECONNECT
-    if connection_status in (None, Connection.Status.REVOKED):
+    if connection_status == Connection.Status.REVOKED:
+        return AccountState.DISCONNECTED
+    if connection_status is None:
         return AccountState.CONNECT
     if snapshot is None:
         return AccountState.FIRST_SYNC

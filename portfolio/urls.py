@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from django.urls import path
 
-from portfolio import views
+from portfolio import position_views, views
 
 urlpatterns = [
     path("home/", views.overview, name="home"),
     path("dashboard/privacy/", views.privacy_toggle, name="privacy_toggle"),
     path("dashboard/holdings/", views.holdings, name="holdings"),
+    path(
+        "dashboard/holdings/by-instrument/",
+        position_views.holdings_by_instrument,
+        name="holdings_by_instrument",
+    ),
+    path("dashboard/realized/", position_views.realized_pl, name="realized_pl"),
     path("dashboard/holdings/<int:pk>/", views.holding_detail, name="holding_detail"),
     path("dashboard/transactions/", views.transactions, name="transactions"),
     path("dashboard/transactions/export.csv", views.transactions_csv, name="transactions_csv"),

@@ -1,6 +1,7 @@
 """Fill the broker registry: the platform's published table and the sandbox's virtual brokers.
 
-Real brokers: seed 000 (the platform's table as of 2018-05-31), with the brokers accepting
+Real brokers: seed 000 (the platform's table as of 2018-05-31), under the names the brokers
+use today (0008 renames them where this migration ran with the seed's old names), with the brokers accepting
 assetType ALL (dongbu, kbinvest, nhinvest, sk, daishin, shinhan). Their transaction window
 limits are not published, so they are left empty (learnt from 6006 answers at run time).
 
@@ -13,21 +14,21 @@ from django.db import migrations
 
 REAL = [
     # code, short name, Korean name, status, supports ALL
-    ("00002", "shinhan", "신한금융투자", "provided", True),
+    ("00002", "shinhan", "신한투자증권", "provided", True),
     ("00004", "daishin", "대신증권", "provided", True),
     ("00008", "eugene", "유진투자증권", "provided", False),
     ("00009", "hanyang", "한양증권", "contracted", False),
-    ("00010", "meritz", "메리츠종합금융증권", "provided", False),
+    ("00010", "meritz", "메리츠증권", "provided", False),
     ("00012", "nhinvest", "NH투자증권", "provided", True),
-    ("00017", "kbinvest", "KB투자증권", "provided", True),
+    ("00017", "kbinvest", "KB증권", "provided", True),
     ("00024", "yuanta", "유안타증권", "provided", False),
     ("00025", "sk", "SK증권", "provided", True),
     ("00030", "samsung", "삼성증권", "provided", False),
-    ("00031", "dongbu", "DB투자금융", "provided", True),
-    ("00046", "hi", "하이투자증권", "contracted", False),
-    ("00049", "miraeassetdaewoo", "미래에셋대우증권", "contracted", False),
+    ("00031", "dongbu", "DB금융투자", "provided", True),
+    ("00046", "hi", "iM증권", "contracted", False),
+    ("00049", "miraeassetdaewoo", "미래에셋증권", "contracted", False),
     ("00050", "kiwoom", "키움증권", "contracted", False),
-    ("00063", "ebest", "이베스트투자증권", "provided", False),
+    ("00063", "ebest", "LS증권", "provided", False),
     ("00064", "koreaasset", "코리아에셋투자증권", "contracted", False),
 ]
 

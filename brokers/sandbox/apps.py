@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SandboxConfig(AppConfig):
@@ -8,5 +9,5 @@ class SandboxConfig(AppConfig):
 
     name = "brokers.sandbox"
     label = "sandbox"
-    verbose_name = "Open platform sandbox"
+    verbose_name = _("Open platform sandbox")
     default_auto_field = "django.db.models.BigAutoField"

@@ -1,8 +1,8 @@
 """Reads for the support console and the service overview.
 
 The console's facts are plain dataclasses built from the models, holding only what support may
-see: dates, states, kinds, and account numbers as their last four digits (read from the stored
-`vt_acc_no_last4`, so showing an account decrypts nothing). No token, CI or full number is
+see: dates, states, kinds, and account numbers as their masked distinguishing ending (read from
+the stored `vt_acc_no_tail`, so showing an account decrypts nothing). No token, CI or full number is
 ever handed to a template, so none can be printed by mistake.
 """
 
@@ -74,7 +74,7 @@ class AccountFacts:
     id: int
     broker_name: str
     broker_short_name: str
-    last4: str
+    number_display: str
     alias: str
     status: str
     status_label: str
@@ -175,7 +175,7 @@ def _account_facts(accounts: list[LinkedAccount], now: dt.datetime) -> list[Acco
                 id=account.pk,
                 broker_name=account.broker.korean_name,
                 broker_short_name=account.broker.short_name,
-                last4=account.vt_acc_no_last4,
+                number_display=account.number_display,
                 alias=account.alias,
                 status=account.status,
                 status_label=account.get_status_display(),

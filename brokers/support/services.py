@@ -87,8 +87,8 @@ def support_portal_recheck(*, actor: User, user: User, request: HttpRequest) -> 
 
 
 def support_account_label(account: LinkedAccount) -> str:
-    """How the console and the logs name an account: broker and last four digits only."""
-    return f"{account.broker.short_name} …{account.vt_acc_no_last4}"
+    """How the console and the logs name an account: broker and masked ending only."""
+    return f"{account.broker.korean_name} {account.number_display}"
 
 
 @transaction.atomic

@@ -72,6 +72,20 @@ def test_a_visitor_signs_up_verifies_the_email_and_signs_in(client):
     assert "dana@example.com" in response.content.decode()
 
 
+def test_confirming_the_email_in_the_browser_that_signed_up_signs_the_user_in(client):
+    client.post(
+        "/accounts/signup/",
+        {"email": "erin@example.com", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+    assert client.get("/home/").status_code == 302  # not signed in before confirming
+
+    response = client.post(_link_in(mail.outbox[-1]), follow=True)
+
+    assert response.status_code == 200
+    assert response.context["user"].email == "erin@example.com"
+    assert client.get("/home/").status_code == 200
+
+
 def test_the_home_page_requires_sign_in(client):
     response = client.get("/home/")
 

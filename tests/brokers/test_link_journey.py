@@ -108,8 +108,43 @@ def test_a_non_member_is_sent_to_the_portal_sign_up_with_a_way_back(client, alic
     assert response.context["status"].step == "join_portal"
     signup = response.context["portal_signup_url"]
     assert signup.startswith(on_sandbox.url + "/portal/signup/?")
-    assert parse_qs(urlsplit(signup).query)["return_url"] == ["http://testserver/link/"]
+    assert parse_qs(urlsplit(signup).query)["return_url"] == [
+        "http://testserver/link/?returned=portal"
+    ]
     assert PortalCheck.objects.get(user=alice).is_member is False
+
+
+def test_a_name_typo_offers_a_way_back_and_the_corrected_identity_is_checked_at_once(
+    client, alice, on_sandbox
+):
+    member = on_sandbox.new_member(accounts=(("diamond", "default"),))
+    typo = _identity_form(member)
+    typo["korean_name"] = member.kor_name[:-1] + ("수" if member.kor_name[-1] != "수" else "영")
+    client.force_login(alice)
+    client.post("/me/identity/", typo)
+
+    response = client.get("/link/")
+
+    assert response.context["status"].step == "join_portal"
+    assert 'href="/me/identity/" data-identity-again' in response.content.decode()
+
+    # Corrected within the check's five minutes: no "check again" needed.
+    _verify(client, member)
+    assert _step(client) == "connect"
+
+
+def test_coming_back_from_the_portal_checks_again_without_a_click(client, alice, on_sandbox):
+    member = on_sandbox.new_member(accounts=(("diamond", "default"),))
+    client.force_login(alice)
+    _verify(client, member)
+    assert _step(client) == "connect"
+    on_sandbox.expire_consent(member.accounts[0]["vt_acc_no"])
+    assert _step(client) == "connect"  # the last check is a minute old: not asked again
+
+    response = client.get("/link/?returned=portal")
+
+    assert response.status_code == 302 and response["Location"] == "/link/"
+    assert _step(client) == "link_accounts"
 
 
 def test_a_member_without_links_is_told_to_link_at_the_portal(client, alice, on_sandbox):
@@ -273,7 +308,26 @@ def test_the_link_pages_need_sign_in_and_post(client, alice):
     assert client.get("/link/")["Location"].startswith("/accounts/login/")
     client.force_login(alice)
     assert client.get("/link/connect/").status_code == 405
-    assert client.get("/link/disconnect/").status_code == 405
+    assert client.get("/link/disconnect/").status_code == 302  # nothing to disconnect
+
+
+def test_disconnect_asks_for_confirmation_first_and_the_question_changes_nothing(
+    client, alice, on_sandbox
+):
+    member = on_sandbox.new_member(accounts=(("diamond", "default"),))
+    client.force_login(alice)
+    _verify(client, member)
+    _connect(client, on_sandbox, member)
+    link_page = client.get("/link/").content.decode()
+    assert 'href="/link/disconnect/"' in link_page
+    assert 'action="/link/disconnect/"' not in link_page
+
+    response = client.get("/link/disconnect/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "data-disconnect-confirm" in html and 'name="data"' in html
+    assert Connection.objects.get(user=alice).status == "active"
 
 
 def test_a_state_older_than_ten_minutes_is_refused(client, alice, on_sandbox):

@@ -13,21 +13,21 @@ from tests.factories import ConnectionFactory, LinkedAccountFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 SEED_TABLE = {
-    "00002": ("shinhan", "신한금융투자", "provided"),
+    "00002": ("shinhan", "신한투자증권", "provided"),
     "00004": ("daishin", "대신증권", "provided"),
     "00008": ("eugene", "유진투자증권", "provided"),
     "00009": ("hanyang", "한양증권", "contracted"),
-    "00010": ("meritz", "메리츠종합금융증권", "provided"),
+    "00010": ("meritz", "메리츠증권", "provided"),
     "00012": ("nhinvest", "NH투자증권", "provided"),
-    "00017": ("kbinvest", "KB투자증권", "provided"),
+    "00017": ("kbinvest", "KB증권", "provided"),
     "00024": ("yuanta", "유안타증권", "provided"),
     "00025": ("sk", "SK증권", "provided"),
     "00030": ("samsung", "삼성증권", "provided"),
-    "00031": ("dongbu", "DB투자금융", "provided"),
-    "00046": ("hi", "하이투자증권", "contracted"),
-    "00049": ("miraeassetdaewoo", "미래에셋대우증권", "contracted"),
+    "00031": ("dongbu", "DB금융투자", "provided"),
+    "00046": ("hi", "iM증권", "contracted"),
+    "00049": ("miraeassetdaewoo", "미래에셋증권", "contracted"),
     "00050": ("kiwoom", "키움증권", "contracted"),
-    "00063": ("ebest", "이베스트투자증권", "provided"),
+    "00063": ("ebest", "LS증권", "provided"),
     "00064": ("koreaasset", "코리아에셋투자증권", "contracted"),
 }
 
@@ -89,8 +89,7 @@ def test_a_user_has_at_most_one_connection_per_upstream(alice):
 def test_a_linked_account_shows_itself_masked():
     account = LinkedAccountFactory(vt_acc_no="160678007213500001")
 
-    assert account.masked_vt_acc_no == "**************0001"
-    assert "160678007213500001" not in str(account)
+    assert str(account) == "다이아몬드증권 ····0001"
 
 
 @pytest.fixture
@@ -141,7 +140,7 @@ def test_the_admin_shows_connections_and_accounts_without_tokens_or_full_numbers
         assert connection.access_token not in html
         assert connection.refresh_token not in html
         assert "160678007213500001" not in html
-    assert "…0001" in pages[3].content.decode()
+    assert "····0001" in pages[3].content.decode()
 
 
 def test_the_scheduler_reads_the_platforms_budget_of_the_day():
@@ -152,3 +151,35 @@ def test_the_scheduler_reads_the_platforms_budget_of_the_day():
     DailyBudget().record({"X-RateLimit-Limit-Day": "50000", "X-RateLimit-Remaining-Day": "7"})
 
     assert platform_budget_today().remaining == 7
+
+
+def test_brokers_known_by_the_seeds_old_names_get_their_current_names_unless_edited():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("brokers.migrations.0008_broker_current_names")
+    Broker.objects.filter(code="00002").update(korean_name="신한금융투자")
+    Broker.objects.filter(code="00063").update(korean_name="이베스트증권 (edited)")
+
+    migration.rename(apps, None)
+
+    assert Broker.objects.get(code="00002").korean_name == "신한투자증권"
+    assert Broker.objects.get(code="00063").korean_name == "이베스트증권 (edited)"
+
+
+def test_account_endings_grow_until_two_accounts_of_a_user_never_look_alike():
+    from brokers.models import distinguishing_tails
+
+    assert distinguishing_tails({1: "160012340001", 2: "160056780002"}) == {1: "0001", 2: "0002"}
+    assert distinguishing_tails({1: "160012350001", 2: "160056780001"}) == {
+        1: "50001",
+        2: "80001",
+    }
+    assert distinguishing_tails({1: "160012350001", 2: "160056350001", 3: "9"}) == {
+        1: "2350001",
+        2: "6350001",
+        3: "9",
+    }
+    assert distinguishing_tails({1: "160012340001"}) == {1: "0001"}
+    assert distinguishing_tails({}) == {}

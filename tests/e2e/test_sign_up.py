@@ -32,11 +32,7 @@ def test_a_visitor_signs_up_verifies_and_sees_the_korean_home_page(
     page.goto(link)
     page.screenshot(path=shots / "sign-up-3-confirm.png", full_page=True)
     page.locator("form button[type=submit]").last.click()
-    page.wait_for_url("**/accounts/login/")
-
-    page.fill("input[name=login]", "eun@example.com")
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").last.click()
+    # Confirmed in the browser that signed up: signed in, no second password entry.
     page.wait_for_url("**/home/")
 
     assert page.locator("h1").inner_text() == "내 자산"

@@ -93,7 +93,7 @@ def test_support_finds_a_user_whose_consent_expired_and_names_the_next_step(
     assert "4006" in failed.inner_text()
     html = page.content()
     assert PARK_ACCOUNT not in html and minji.identity.ci not in html
-    assert "…0001" in html
+    assert "····0001" in html
     page.screenshot(path=shots / "01-consent-expired.png", full_page=True)
 
     # 2. Re-checking at the platform confirms it: the link is gone, the advice stays.

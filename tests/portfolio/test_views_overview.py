@@ -175,6 +175,21 @@ def test_an_account_needing_reconnection_says_so_and_keeps_its_last_data(
     assert figure(html, "total") == ["1,720,000원"]
 
 
+def test_after_disconnecting_the_kept_data_is_shown_without_an_alarm(
+    client, alice, two_accounts
+) -> None:
+    Connection.objects.filter(user=alice).update(status=Connection.Status.REVOKED)
+    client.force_login(alice)
+
+    html = client.get("/home/?range=ALL").content.decode()
+
+    assert 'data-notice="disconnected"' in html
+    assert 'data-notice="link"' not in html
+    assert 'role="alert"' not in html
+    assert html.count('data-account-state="disconnected"') == 2
+    assert figure(html, "total") == ["1,720,000원"]
+
+
 def test_data_not_refreshed_for_two_days_is_shown_as_of_its_time(client, alice) -> None:
     seeded = seed(alice, days=30, accounts=1, star=False)
     old = timezone.now() - datetime.timedelta(days=2)

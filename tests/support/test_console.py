@@ -47,15 +47,19 @@ def test_the_console_shows_hongs_link_without_tokens_ci_or_full_numbers(support_
     assert case.connection.authorized is True
     assert case.connection.refresh_possible is True
     assert case.connection.access_expires_at == hong.connection.access_expires_at
-    assert sorted(a.last4 for a in case.accounts) == sorted(n[-4:] for n in hong.accounts)
+    shown = [a.number_display.removeprefix("····") for a in case.accounts]
+    assert len(set(shown)) == len(shown)  # two accounts never look alike
+    assert sorted(shown) == sorted(
+        next(n[-len(tail) :] for n in hong.accounts if n.endswith(tail)) for tail in shown
+    )
     assert sorted(a.alias for a in case.accounts) == [
         "대량 종목",
         "스타 위탁",
         "연금저축",
         "주식투자용",
     ]
-    for number in hong.accounts:
-        assert f"…{number[-4:]}" in html
+    for tail in shown:
+        assert f"····{tail}" in html
     assert 'data-fact="identity_verified" data-value="yes"' in html
     assert 'data-fact="refresh_possible" data-value="yes"' in html
     expires = hong.connection.access_expires_at
@@ -237,7 +241,7 @@ def test_queueing_a_sync_makes_a_support_run_once_and_is_audited(support_client,
     run = SyncRun.objects.get()
     assert (run.account, run.trigger, run.state) == (account, "support", "queued")
     audits = SupportAudit.objects.filter(action="sync_queued").order_by("id")
-    label = f"diamond …{account.vt_acc_no_last4}"
+    label = f"다이아몬드증권 ····{account.vt_acc_no_last4}"
     assert [a.detail for a in audits] == [
         {"account": label, "run": run.pk, "queued": True},
         {"account": label, "run": run.pk, "queued": False},
