@@ -109,7 +109,17 @@ class AccountRow:
 
     @property
     def synced_at(self) -> datetime.datetime | None:
-        return self.snapshot.updated_at if self.snapshot is not None else None
+        return _synced_at(self.account, self.snapshot)
+
+
+def _synced_at(
+    account: LinkedAccount, snapshot: HoldingsSnapshot | None
+) -> datetime.datetime | None:
+    """When the account's data was last confirmed: its last successful sync (which a sync that
+    found nothing changed also sets, as the progress panel says), else the snapshot's time."""
+    if account.last_success_at is not None:
+        return account.last_success_at
+    return snapshot.updated_at if snapshot is not None else None
 
 
 def _account_state(
@@ -126,9 +136,10 @@ def _account_state(
         return AccountState.DISCONNECTED
     if connection_status is None:
         return AccountState.CONNECT
-    if snapshot is None:
+    synced_at = _synced_at(account, snapshot)
+    if snapshot is None or synced_at is None:
         return AccountState.FIRST_SYNC
-    if now - snapshot.updated_at > STALE_AFTER:
+    if now - synced_at > STALE_AFTER:
         return AccountState.STALE
     return AccountState.OK
 

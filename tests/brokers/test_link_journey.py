@@ -93,6 +93,7 @@ def test_a_user_goes_from_identity_to_two_connected_accounts(client, alice, on_s
     assert connection.status == "active"
     assert connection.access_token and connection.refresh_token
     assert _step(client) == "connected"
+    assert 'href="/home/" data-go-dashboard' in client.get("/link/").content.decode()
     assert client.session["jasan_oauth_pending"] == {}
     kinds = set(ActivityEvent.objects.filter(user=alice).values_list("kind", flat=True))
     assert {"identity_verified", "membership_checked", "accounts_appeared", "connected"} <= kinds

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from brokers.models import Connection
+from brokers.models import Connection, LinkedAccount
 from portfolio.models import DailyValuation, HoldingsSnapshot
 from tests.factories import ConnectionFactory
 from tests.portfolio.dashboard_data import seed
@@ -286,3 +286,23 @@ def test_a_user_with_only_weights_only_accounts_is_shown_their_weights(client, a
     assert 'data-empty="weights_only"' in html
     assert 'data-empty="first_sync"' not in html
     assert "data-ratio-only" in html
+
+
+def test_an_idle_sync_makes_the_account_list_say_just_now_like_the_progress_panel(
+    client, alice
+) -> None:
+    seeded = seed(alice, days=30, accounts=1, star=False)
+    # The holdings last changed six minutes ago; a sync just now found nothing new.
+    HoldingsSnapshot.objects.filter(account__in=seeded.accounts).update(
+        updated_at=timezone.now() - datetime.timedelta(minutes=6)
+    )
+    LinkedAccount.objects.filter(pk__in=[a.pk for a in seeded.accounts]).update(
+        last_success_at=timezone.now()
+    )
+    client.force_login(alice)
+
+    html = client.get("/home/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+
+    state = html[html.index('data-account-state="ok"') :][:300]
+    assert "6분" not in state
+    assert "방금" in state
