@@ -44,6 +44,8 @@ def test_the_sync_panel_opens_without_moving_the_privacy_toggle(
 
     assert toggle.bounding_box() == before
     assert toggle.is_visible()
+    panel = page.locator("[data-sync-progress]").first.bounding_box()
+    assert panel["x"] >= 0 and panel["x"] + panel["width"] <= WIDTHS[width]["width"]
     page.screenshot(path=output_dir / f"round-two-sync-panel-{width}.png")
 
 
