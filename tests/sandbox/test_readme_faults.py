@@ -1,0 +1,99 @@
+"""Every `sandbox_fault` example of the README, run as printed against a running sandbox, from a
+shell whose own sandbox database is another one: the running sandbox changes."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from brokers.sandbox.models import Fault
+from tests.sandbox_server import ROOT, _free_port
+
+HONG_DIAMOND = "160678007213500001"
+
+
+def readme_fault_commands() -> list[str]:
+    readme = (ROOT / "README.md").read_text()
+    lines = [line.split("  #")[0].strip() for line in readme.splitlines()]
+    return [
+        line
+        for line in lines
+        if line.startswith("DEBUG=true .venv/bin/python manage.py sandbox_fault")
+    ]
+
+
+@pytest.fixture
+def shell(sandbox):
+    """A user's shell while `make run` runs: the door it recorded, another database named."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "SANDBOX"))}
+    env |= {
+        "SANDBOX_DATABASE_URL": "postgres:///jasan_sandbox_not_the_running_one",
+        "SANDBOX_CONTROL_TOKEN": sandbox.control_token,
+        "SANDBOX_PORT": sandbox.url.rsplit(":", 1)[1],
+    }
+
+    def run(command: str) -> str:
+        done = subprocess.run(
+            ["bash", "-c", command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0, f"{command}\n{done.stderr}"
+        assert "No sandbox answers" not in done.stderr
+        return done.stdout
+
+    yield run
+    sandbox.restore_personas()
+    sandbox.reset()
+
+
+def test_the_readme_shows_each_action(sandbox):
+    actions = [command.split()[4] for command in readme_fault_commands()]
+
+    assert actions == ["set", "set", "set", "list", "clear", "budget", "expire-consent", "reset"]
+
+
+def test_every_readme_fault_example_changes_the_running_sandbox(sandbox, shell):
+    outputs = {command: shell(command) for command in readme_fault_commands()[:4]}
+    faults = [(f["kind"], f["broker"], f["vt_acc_no"], f["remaining"]) for f in sandbox.faults()]
+
+    assert faults == [
+        ("3600", "cyber", "", 3),
+        ("latency", "", "", None),
+        ("drop-page", "", "160812345678900001", None),
+    ]
+    listing = list(outputs.values())[3]
+    assert re.search(r"3600 @ cyber \(3 more\)", listing), listing
+
+    commands = readme_fault_commands()[4:]
+    assert "3 fault(s) cleared." in shell(commands[0])
+    assert sandbox.faults() == []
+
+    assert "3 of 100 left today" in shell(commands[1])
+    assert sandbox.set_budget()["limit"] == 100
+    assert sandbox.set_budget()["remaining"] == 3
+
+    assert "consent(s) expired." in shell(commands[2])
+    assert HONG_DIAMOND in commands[2]
+
+    shell(commands[3])
+    assert sandbox.faults() == []
+    assert sandbox.set_budget()["remaining"] > 3
+
+
+@pytest.mark.django_db(databases=["default", "sandbox"])
+def test_where_no_sandbox_answers_the_command_changes_its_database_and_says_so(
+    settings, monkeypatch
+):
+    monkeypatch.setenv("SANDBOX_CONTROL_TOKEN", "a-door-nobody-answers")
+    settings.SANDBOX_PORT = _free_port()
+    out, err = StringIO(), StringIO()
+
+    call_command("sandbox_fault", "set", "429", "--broker", "star", stdout=out, stderr=err)
+
+    assert [(f.kind, f.broker) for f in Fault.objects.all()] == [("429", "star")]
+    assert f"No sandbox answers at http://127.0.0.1:{settings.SANDBOX_PORT}" in err.getvalue()
+    assert "on: 429 @ star" in out.getvalue()
