@@ -29,8 +29,8 @@ class DoorClosed(Exception):
     """No sandbox answers at the door's address."""
 
 
-def door_file() -> Path:
-    return Path(settings.BASE_DIR) / ".data" / "sandbox-control.json"
+def door_file(root: Path | None = None) -> Path:
+    return (root or Path(settings.BASE_DIR)) / ".data" / "sandbox-control.json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,9 +58,10 @@ class Door:
         return answer
 
 
-def door_write(*, url: str, token: str) -> Path:
-    """Record the running sandbox's address and control token (mode 0600)."""
-    path = door_file()
+def door_write(*, url: str, token: str, root: Path | None = None) -> Path:
+    """Record the running sandbox's address and control token (mode 0600); `make run` gives
+    the checkout's folder, before Django's settings are read."""
+    path = door_file(root)
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w") as out:
