@@ -17,12 +17,14 @@ from __future__ import annotations
 import datetime
 import os
 import secrets
+import socket
 import subprocess
 import sys
 import threading
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -115,9 +117,9 @@ def _prepare_sandbox(embedded: bool) -> bool:
     return True
 
 
-def _answers(url: str) -> bool:
+def _answers(url: str, timeout: float = 2) -> bool:
     try:
-        with urllib.request.urlopen(url, timeout=2) as answer:  # noqa: S310 - our own servers
+        with urllib.request.urlopen(url, timeout=timeout) as answer:  # noqa: S310 - our servers
             return answer.status == 200
     except (OSError, urllib.error.HTTPError):
         return False
@@ -135,10 +137,22 @@ def _history_status() -> str:
     return status.stdout.strip() or "unknown"
 
 
-def _wait_for(url: str, stop: threading.Event, seconds: float) -> bool:
+def _listening(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+def _wait_for(url: str, stop: threading.Event, seconds: float, *, port: int = 0) -> bool:
+    """Whether `url` answers 200 within `seconds`. With `port`, it is asked once the port
+    listens, and given the time left to answer (a server still loading the app)."""
     deadline = time.monotonic() + seconds
     while not stop.is_set() and time.monotonic() < deadline:
-        if _answers(url):
+        if port and _listening(port):
+            return _answers(url, timeout=max(1.0, deadline - time.monotonic()))
+        if not port and _answers(url):
             return True
         time.sleep(0.25)
     return False
@@ -179,10 +193,10 @@ def _build_history(sandbox_url: str, stop: threading.Event, sign_in: str) -> Non
 
 
 def _announce_when_up(
-    web_port: str, sandbox_port: str | None, history: bool, started: float, stop: threading.Event
+    web_port: str, sandbox_port: str | None, started: float, stop: threading.Event
 ) -> None:
     site = f"http://127.0.0.1:{web_port}/"
-    if not _wait_for(site + "accounts/login/", stop, WEB_READY_SECONDS):
+    if not _wait_for(site + "accounts/login/", stop, WEB_READY_SECONDS, port=int(web_port)):
         if not stop.is_set():
             _say(f"The web server did not answer within {WEB_READY_SECONDS} s; see above.")
         return
@@ -197,7 +211,7 @@ def _announce_when_up(
     _say("Sign-up e-mails (verification links) are printed here by the web process.")
     _say(f"Demo user: {email}   password: {password}")
     _say(banner)
-    if history and sandbox_port:
+    if sandbox_port and _history_status() in ("empty", "partial"):
         _build_history(f"http://127.0.0.1:{sandbox_port}", stop, sign_in)
 
 
@@ -220,6 +234,10 @@ def main() -> None:
     time.tzset()
     os.environ.setdefault("DEBUG", "true")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    # The app is loaded once, before gunicorn forks its workers: on a busy two-core machine,
+    # where every process of the Procfile loads Django at the same moment, the site answers
+    # sooner.
+    os.environ.setdefault("GUNICORN_CMD_ARGS", "--preload")
     database_url = os.environ.get("DATABASE_URL") or defaults.DATABASE_URL
     redis_url = os.environ.get("REDIS_URL") or defaults.REDIS_URL
 
@@ -236,17 +254,20 @@ def main() -> None:
     else:
         os.environ["JASAN_EMBEDDED"] = "false"
 
-    _say("Migrating the database and seeding the demo user…")
-    _manage("migrate", "--noinput", "-v", "0")
-    _manage("seed_demo", "-v", "0")
-
     processes = ["web", "sandbox"] if embedded else _procfile_processes()
     web_port = os.environ.setdefault("WEB_PORT", "8000")
     sandbox_port: str | None = os.environ.setdefault("SANDBOX_PORT", "8001")
-    if not env_bool("SANDBOX_ENABLED", env_bool("DEBUG", False)):
+    with_sandbox = env_bool("SANDBOX_ENABLED", env_bool("DEBUG", False))
+    _say("Migrating the databases and seeding the demo user and the sandbox's personas…")
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # The sandbox's database is another one: it is prepared at the same time.
+        sandbox_prepared = pool.submit(_prepare_sandbox, embedded) if with_sandbox else None
+        _manage("migrate", "--noinput", "-v", "0")
+        _manage("seed_demo", "-v", "0")
+    if sandbox_prepared is None:
         processes.remove("sandbox")
         sandbox_port = None
-    elif _prepare_sandbox(embedded):
+    elif sandbox_prepared.result():
         # A fresh control token each run: `manage.py sandbox_fault` finds it in .data/.
         token = secrets.token_urlsafe(24)
         os.environ["SANDBOX_CONTROL_TOKEN"] = token
@@ -255,14 +276,13 @@ def main() -> None:
         processes.remove("sandbox")
         sandbox_port = None
         _say("The sandbox's database cannot be reached: starting without the sandbox.")
-    history = sandbox_port is not None and _history_status() in ("empty", "partial")
 
     _say(f"Starting {', '.join(processes)} (prepared in {time.monotonic() - started:.0f} s)…")
     manager = _manager(processes)
     stop = threading.Event()
     threading.Thread(
         target=_announce_when_up,
-        args=(web_port, sandbox_port, history, started, stop),
+        args=(web_port, sandbox_port, started, stop),
         daemon=True,
     ).start()
     try:

@@ -55,12 +55,12 @@ class LaunchConsole:
             self._progress = Progress(
                 TextColumn("[bold]{task.description}"),
                 BarColumn(),
-                TextColumn("{task.percentage:>3.0f} %"),
+                TextColumn("{task.fields[percent]:>3} %"),
                 MofNCompleteColumn(),
                 TimeElapsedColumn(),
                 console=self.console,
             )
-            self._task = self._progress.add_task(description, total=total)
+            self._task = self._progress.add_task(description, total=total, percent=0)
             if self.console.is_terminal:
                 self._live = Live(
                     Group(self._progress, Text(footer, style="dim")),
@@ -73,7 +73,8 @@ class LaunchConsole:
         with self._lock:
             if self._progress is None:
                 return
-            self._progress.update(self._task, completed=done, total=total)
+            percent = 100 * done // total if total else 100  # 100 only when all is done
+            self._progress.update(self._task, completed=done, total=total, percent=percent)
             tenth = 10 * done // total if total else 10
             if self._live is None and tenth != self._tenth:
                 self._tenth = tenth
