@@ -46,6 +46,8 @@ SANDBOX_DATABASE_URL = "postgres:///jasan_sandbox"
 CONSOLE = LaunchConsole()
 TIME_ZONE = "Asia/Seoul"  # settings.TIME_ZONE: every process logs on this clock
 WEB_READY_SECONDS = 180
+# Processes started outside honcho's manager (the demo history), stopped with it.
+_CHILDREN: list[subprocess.Popen[str]] = []
 
 
 def _say(message: str) -> None:
@@ -176,6 +178,7 @@ def _build_history(sandbox_url: str, stop: threading.Event, sign_in: str) -> Non
         stderr=subprocess.STDOUT,
         text=True,
     ) as process:
+        _CHILDREN.append(process)
         for line in process.stdout or ():
             words = line.split()
             if len(words) == 3 and words[0] == "progress":
@@ -289,6 +292,9 @@ def main() -> None:
         manager.loop()
     finally:
         stop.set()
+        for child in _CHILDREN:
+            if child.poll() is None:
+                child.terminate()
         CONSOLE.progress_stop()
     sys.exit(manager.returncode)
 

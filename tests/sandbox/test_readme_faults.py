@@ -11,6 +11,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from brokers.sandbox import door
+from brokers.sandbox.door import door_write
 from brokers.sandbox.models import Fault
 from tests.sandbox_server import ROOT, _free_port
 
@@ -97,3 +99,14 @@ def test_where_no_sandbox_answers_the_command_changes_its_database_and_says_so(
     assert [(f.kind, f.broker) for f in Fault.objects.all()] == [("429", "star")]
     assert f"No sandbox answers at http://127.0.0.1:{settings.SANDBOX_PORT}" in err.getvalue()
     assert "on: 429 @ star" in out.getvalue()
+
+
+def test_make_run_records_the_door_for_this_user_only(tmp_path, monkeypatch):
+    monkeypatch.delenv("SANDBOX_CONTROL_TOKEN", raising=False)
+
+    path = door_write(url="http://127.0.0.1:18001", token="s3cret", root=tmp_path)
+    monkeypatch.setattr(door, "door_file", lambda root=None: path)
+
+    assert path == tmp_path / ".data" / "sandbox-control.json"
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert door.door_find() == door.Door(url="http://127.0.0.1:18001", token="s3cret")
