@@ -100,7 +100,8 @@ def test_on_other_ports_the_portal_sends_a_signed_in_person_back_to_jasan_on_its
 ):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     user = UserFactory(email="ports@example.com")
-    web_port, sandbox_port = _free_port(), _free_port()
+    web_port = _free_port()
+    sandbox_port = next(port for port in iter(_free_port, None) if port != web_port)
     web, portal = f"http://127.0.0.1:{web_port}", f"http://127.0.0.1:{sandbox_port}"
     env = stack_env(
         web_port,
