@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import subprocess
+import time
 from io import StringIO
 
 import pytest
+import requests
 from django.core.management import call_command
 
+from brokers.openplatform.client import AS_OF_HEADER as AS_OF
 from brokers.sandbox import door
 from brokers.sandbox.door import door_write
 from brokers.sandbox.models import Fault
@@ -110,3 +114,22 @@ def test_make_run_records_the_door_for_this_user_only(tmp_path, monkeypatch):
     assert path == tmp_path / ".data" / "sandbox-control.json"
     assert path.stat().st_mode & 0o777 == 0o600
     assert door.door_find() == door.Door(url="http://127.0.0.1:18001", token="s3cret")
+
+
+def test_the_sandbox_does_not_log_each_replayed_past_day_but_logs_the_rest(
+    live_sandbox, output_dir
+):
+    replayed, live = secrets.token_hex(4), secrets.token_hex(4)
+
+    requests.get(f"{live_sandbox.url}/healthz?{replayed}", headers={AS_OF: "20260105"}, timeout=10)
+    requests.get(f"{live_sandbox.url}/healthz?{live}", timeout=10)
+
+    # The server logs an answer just after sending it: wait for the second one's line.
+    log_file = output_dir / f"sandbox-{os.getpid()}.log"
+    deadline = time.monotonic() + 10
+    while live not in log_file.read_text() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(0.3)
+    log = log_file.read_text()
+    assert live in log
+    assert replayed not in log
