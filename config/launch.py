@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SANDBOX_DATABASE_URL = "postgres:///jasan_sandbox"
 
 
-CONSOLE = LaunchConsole()
+CONSOLE = LaunchConsole(width=len("sandbox.1"))  # widened to the longest process name
 TIME_ZONE = "Asia/Seoul"  # settings.TIME_ZONE: every process logs on this clock
 WEB_READY_SECONDS = 180
 # Processes started outside honcho's manager (the demo history), stopped with it.
@@ -223,8 +223,8 @@ def _manager(processes: list[str]) -> Manager:
     procfile = environ.parse_procfile((ROOT / "Procfile").read_text())
     dotenv = ROOT / ".env"
     app_env = environ.parse(dotenv.read_text()) if dotenv.exists() else {}
-    width = max(len(name) for name in [*processes, "history", "jasan"]) + 2
-    manager = Manager(ConsolePrinter(CONSOLE, width=width))
+    CONSOLE.width = max(len(name) for name in [*processes, "history", "jasan"]) + 2
+    manager = Manager(ConsolePrinter(CONSOLE))
     chosen = {name: procfile.processes[name] for name in processes}
     for params in environ.expand_processes(chosen, env=app_env, port=5000):
         manager.add_process(params.name, params.cmd, env={**os.environ, **params.env}, cwd=ROOT)

@@ -31,8 +31,9 @@ def clock(moment: datetime.datetime | None = None) -> str:
 
 
 class LaunchConsole:
-    def __init__(self, console: Console | None = None) -> None:
+    def __init__(self, console: Console | None = None, width: int = 0) -> None:
         self.console = console or Console(highlight=False, soft_wrap=True)
+        self.width = width  # the names' column, as wide as the longest process name
         self._lock = threading.Lock()
         self._live: Live | None = None
         self._progress: Progress | None = None
@@ -40,10 +41,11 @@ class LaunchConsole:
         self._tenth = -1
 
     def say(self, message: str) -> None:
-        self.console.print(Text(f"{clock()} jasan  | {message}", style="bold"))
+        self.console.print(Text(f"{clock()} {'jasan'.ljust(self.width)} | {message}", style="bold"))
 
     def process_line(self, name: str, line: str, moment: datetime.datetime, colour: int) -> None:
-        prefix = Text(f"{clock(moment)} {name} | ", style=_COLOURS.get(colour, ""))
+        label = name.ljust(self.width)
+        prefix = Text(f"{clock(moment)} {label} | ", style=_COLOURS.get(colour, ""))
         self.console.print(prefix + Text.from_ansi(line))
 
     # --- The demo history's progress ------------------------------------------------------
@@ -90,8 +92,8 @@ class LaunchConsole:
 class ConsolePrinter(Printer):
     """honcho's printer, writing through the launch console with the zone's offset."""
 
-    def __init__(self, console: LaunchConsole, width: int = 0) -> None:
-        super().__init__(output=None, width=width, colour=True, prefix=True)
+    def __init__(self, console: LaunchConsole) -> None:
+        super().__init__(output=None, colour=True, prefix=True)
         self.launch_console = console
 
     def write(self, message: Any) -> None:
@@ -99,6 +101,5 @@ class ConsolePrinter(Printer):
             raise RuntimeError('Printer can only process messages of type "line"')
         data = message.data
         text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
-        name = (message.name or "").ljust(self.width)
         for line in text.splitlines():
-            self.launch_console.process_line(name, line, message.time, message.colour)
+            self.launch_console.process_line(message.name or "", line, message.time, message.colour)

@@ -24,9 +24,9 @@ def seoul(monkeypatch):
     time.tzset()
 
 
-def plain_console() -> tuple[LaunchConsole, io.StringIO]:
+def plain_console(width: int = 0) -> tuple[LaunchConsole, io.StringIO]:
     out = io.StringIO()
-    return LaunchConsole(Console(file=out, width=200, color_system=None)), out
+    return LaunchConsole(Console(file=out, width=200, color_system=None), width=width), out
 
 
 def test_the_clock_shows_seoul_time_with_its_offset(seoul):
@@ -36,16 +36,20 @@ def test_the_clock_shows_seoul_time_with_its_offset(seoul):
 
 
 def test_every_process_line_gets_the_same_clock_and_the_process_name(seoul):
-    console, out = plain_console()
-    printer = ConsolePrinter(console, width=9)
+    console, out = plain_console(width=9)
+    printer = ConsolePrinter(console)
     moment = datetime.datetime(2026, 12, 1, 18, 30, 0)  # honcho gives naive local time
 
     printer.write(Message("line", b"Booting worker\nListening\n", moment, "web.1", 32))
 
-    assert out.getvalue().splitlines() == [
+    console.say("Jasan is up")
+
+    lines = out.getvalue().splitlines()
+    assert lines[:2] == [
         "18:30:00+09:00 web.1     | Booting worker",
         "18:30:00+09:00 web.1     | Listening",
     ]
+    assert re.fullmatch(r"\d\d:\d\d:\d\d\+09:00 jasan     \| Jasan is up", lines[2])
 
 
 def test_without_a_terminal_the_history_progress_is_a_line_at_each_tenth():
