@@ -3,16 +3,28 @@
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
+# Both are looked up once, here, before .venv/bin goes first on the PATH below: nothing later
+# may depend on what an earlier run left in .venv. `uv` is the one on the PATH if there is one,
+# else a private copy in .tools/, installed from the hash-pinned requirements-tools.lock into a
+# virtual environment of its own (never into the system Python).
+PYTHON := $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null)
+UV_VERSION := 0.13.9
+TOOLS := $(CURDIR)/.tools
+UV := $(or $(shell command -v uv 2>/dev/null),$(TOOLS)/bin/uv)
 export UV_PYTHON_DOWNLOADS := never
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
-UV = $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 
 .PHONY: install run test lint format lock messages
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.lock
-	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+$(TOOLS)/bin/uv: requirements-tools.lock
+	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed (python3.11 or python3)." >&2; exit 1; }
+	$(PYTHON) -m venv --clear $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --require-hashes --no-deps -r requirements-tools.lock
+	@touch $@
+
+$(VENV)/.installed: requirements.lock | $(UV)
 	@test -x $(PY) || $(UV) venv --quiet $(VENV) --python 3.11
 	$(UV) pip sync --quiet --python $(PY) requirements.lock
 	@touch $@
@@ -31,10 +43,12 @@ lint:
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-# Re-resolve the pinned, hashed lock file after editing pyproject.toml.
-lock:
+# Re-resolve the pinned, hashed lock files after editing pyproject.toml (or UV_VERSION above).
+lock: | $(UV)
 	$(UV) pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
 		--no-header -o requirements.lock
+	echo "uv==$(UV_VERSION)" | $(UV) pip compile - --generate-hashes --python-version 3.11 \
+		--no-header --no-annotate -o requirements-tools.lock
 
 # Refresh translation catalogues (needs GNU gettext) and compile them.
 messages: install

@@ -9,4 +9,5 @@ from portfolio import sync_views
 urlpatterns = [
     path("now/", sync_views.sync_now, name="sync_now"),
     path("progress/", sync_views.sync_progress, name="sync_progress"),
+    path("history/", sync_views.history_progress, name="history_progress"),
 ]

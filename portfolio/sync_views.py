@@ -22,6 +22,7 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.services import client_ip
 from brokers.models import LinkedAccount
 from brokers.selectors import sync_progress_for_user
+from portfolio.demo_progress import history_progress_get
 from portfolio.sync import user_sync_enqueue
 
 SYNC_NOW_INTERVAL_SECONDS = 60
@@ -91,3 +92,15 @@ def sync_now(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def sync_progress(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _progress(request, _account_id(request, request.GET.get("account")))
+
+
+@login_required
+@require_GET
+def history_progress(request: HttpRequest) -> HttpResponse:
+    """The demo history banner (portfolio/demo_progress.py); once the history is built, htmx is
+    told to reload the page, which then shows all of it."""
+    progress = history_progress_get(request.user.pk)
+    response = render(request, "portfolio/_history_progress.html", {"progress": progress})
+    if progress is None or not progress.active:
+        response["HX-Refresh"] = "true"
+    return response

@@ -28,13 +28,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from brokers.sandbox import identity
 from brokers.sandbox.data import AccountProfile
 
 PERSONA_PASSWORD = "sandbox1234"  # noqa: S105 - published sandbox test data
 DEFAULT_SERVICE_NAME = "자산 (Jasan)"
-DEFAULT_RETURN_URLS = ("http://127.0.0.1:8000/", "http://localhost:8000/")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +60,21 @@ def default_registration(settings: Any) -> Registration:
         srv_id=settings.OPENPLATFORM_SRV_ID,
         redirect_uri=settings.OPENPLATFORM_REDIRECT_URI,
     )
+
+
+def default_return_urls(settings: Any) -> list[str]:
+    """Where the portal may send people back to the app: the app's site and its OAuth
+    callback's origins, each also under the other name of this machine (127.0.0.1 and
+    localhost), so that they follow `WEB_PORT`."""
+    urls: list[str] = []
+    for address in (settings.JASAN_SITE_URL, settings.OPENPLATFORM_REDIRECT_URI):
+        parts = urlsplit(address)
+        hosts = [parts.netloc]
+        if parts.hostname in ("127.0.0.1", "localhost"):
+            port = f":{parts.port}" if parts.port else ""
+            hosts = [f"127.0.0.1{port}", f"localhost{port}"]
+        urls += [f"{parts.scheme}://{host}/" for host in hosts]
+    return list(dict.fromkeys(urls))
 
 
 @dataclass(frozen=True, slots=True)

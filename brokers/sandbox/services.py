@@ -330,7 +330,7 @@ def default_service_seed(
         com_id=registration.com_id,
         srv_id=registration.srv_id,
         redirect_uris=[registration.redirect_uri, *redirect_uris],
-        return_urls=[*personas.DEFAULT_RETURN_URLS, *return_urls],
+        return_urls=[*personas.default_return_urls(settings), *return_urls],
     )
 
 

@@ -9,6 +9,7 @@ from brokers.sandbox.views import api, control, identity, oauth, portal, respons
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/portal/"), name="root"),
+    path("favicon.ico", responses.favicon, name="favicon"),
     # OAuth 2.0
     path("auth/oauth/v2/authorize", oauth.authorize, name="oauth-authorize"),
     path("auth/oauth/v2/token", oauth.token, name="oauth-token"),

@@ -189,16 +189,21 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Jasan"
 MFA_ADAPTER = "accounts.adapters.MFAAdapter"
 
+# The ports this machine serves the app and the sandbox on (`make run`, the Procfile). Every
+# local address below follows from them unless it is set on its own.
+WEB_PORT = env_int("WEB_PORT", 8000, minimum=1, maximum=65535)
+SANDBOX_PORT = env_int("SANDBOX_PORT", 8001, minimum=1, maximum=65535)
+_WEB_URL = f"http://127.0.0.1:{WEB_PORT}"
+_SANDBOX_URL = f"http://127.0.0.1:{SANDBOX_PORT}"
+
 # Where users reach the site, for links in e-mails sent outside a request (Celery jobs).
-JASAN_SITE_URL = env_str("JASAN_SITE_URL", "http://127.0.0.1:8000")
+JASAN_SITE_URL = env_str("JASAN_SITE_URL", _WEB_URL)
 
 # Identity verification (accounts.identity): which provider yields a user's CI and Korean name.
 IDENTITY_VERIFICATION_BACKEND = env_str(
     "IDENTITY_VERIFICATION_BACKEND", "accounts.identity.SandboxIdentityBackend"
 )
-IDENTITY_SANDBOX_URL = env_str(
-    "IDENTITY_SANDBOX_URL", "http://127.0.0.1:8001/sandbox/identity/verify"
-)
+IDENTITY_SANDBOX_URL = env_str("IDENTITY_SANDBOX_URL", _SANDBOX_URL + "/sandbox/identity/verify")
 
 # Sessions: a signed-in session ends after SESSION_IDLE_SECONDS without a request and, whatever
 # happens, SESSION_ABSOLUTE_SECONDS after sign-in (accounts.middleware.SessionLimitsMiddleware).
@@ -294,7 +299,6 @@ CELERY_TASK_EAGER_PROPAGATES = EMBEDDED
 # Every address and credential of the upstream comes from here. The defaults point at the
 # sandbox that `make run` starts (brokers/sandbox/), registered with the credentials below.
 SANDBOX_ENABLED = env_bool("SANDBOX_ENABLED", DEBUG)
-_SANDBOX_URL = "http://127.0.0.1:8001"
 OPENPLATFORM_BASE_URL = env_str("OPENPLATFORM_BASE_URL", _SANDBOX_URL).rstrip("/")
 OPENPLATFORM_AUTHORIZE_URL = env_str(
     "OPENPLATFORM_AUTHORIZE_URL", OPENPLATFORM_BASE_URL + "/auth/oauth/v2/authorize"
@@ -306,9 +310,7 @@ OPENPLATFORM_REVOKE_URL = env_str(
     "OPENPLATFORM_REVOKE_URL", OPENPLATFORM_BASE_URL + "/auth/oauth/v2/token/revoke"
 )
 OPENPLATFORM_PORTAL_URL = env_str("OPENPLATFORM_PORTAL_URL", OPENPLATFORM_BASE_URL + "/portal/")
-OPENPLATFORM_REDIRECT_URI = env_str(
-    "OPENPLATFORM_REDIRECT_URI", "http://127.0.0.1:8000/link/callback/"
-)
+OPENPLATFORM_REDIRECT_URI = env_str("OPENPLATFORM_REDIRECT_URI", _WEB_URL + "/link/callback/")
 # Credentials default to the sandbox's development registration only where the sandbox runs;
 # in production they must be given (the client refuses to call the platform without them).
 _sandbox_default = SANDBOX_ENABLED or DEBUG
@@ -375,7 +377,13 @@ LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # Local time (TIME_ZONE, Asia/Seoul: Django sets the process's zone) with its offset.
+    "formatters": {
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "datefmt": "%Y-%m-%d %H:%M:%S%z",
+        }
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {

@@ -13,6 +13,7 @@ from django.core.management import call_command
 
 from brokers.models import Connection, LinkedAccount, SyncRun
 from brokers.sandbox import data
+from portfolio.demo_progress import HistoryProgress, history_progress_get, history_progress_set
 from portfolio.management.commands.demo_backfill import business_days, week_ends
 from portfolio.models import DailyValuation
 from tests.factories import UserFactory
@@ -78,3 +79,19 @@ def test_demo_link_and_backfill_build_daily_history_through_the_real_sync(on_san
 
     assert run("demo_backfill", "--status", user=EMAIL).strip() == "synced"
     assert "nothing to backfill" in run("demo_backfill", "--if-empty", user=EMAIL)
+
+
+def test_make_runs_build_links_first_reports_each_sync_and_keeps_the_banner_record(on_sandbox):
+    user = UserFactory(email=EMAIL)
+
+    out = run("demo_backfill", days=3, user=EMAIL, link=True, progress=True)
+
+    lines = [line.split() for line in out.splitlines() if line.startswith("progress ")]
+    total = int(lines[0][2])
+    assert [int(words[1]) for words in lines] == list(range(total + 1))
+    assert Connection.objects.get(user=user).status == "active"
+    assert history_progress_get(user.pk) == HistoryProgress("done", total, total)
+    assert run("demo_backfill", "--status", user=EMAIL).strip() == "synced"
+
+    history_progress_set(user.pk, "building", done=5, total=total)  # a build cut off by Ctrl-C
+    assert run("demo_backfill", "--status", user=EMAIL).strip() == "partial"

@@ -131,10 +131,16 @@ def test_unknown_fault_kinds_are_refused(sandbox):
 
 
 def manage(live_sandbox, *args: str) -> subprocess.CompletedProcess:
+    """The command, in a shell whose own sandbox database is another one: it must reach the
+    running sandbox through its door (here the fixture's token and port, as `make run` records
+    them for people)."""
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.sandbox",
-        "SANDBOX_DATABASE_URL": live_sandbox.database_url,
+        "DEBUG": "true",
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "SANDBOX_DATABASE_URL": "postgres:///jasan_sandbox_not_the_running_one",
+        "SANDBOX_CONTROL_TOKEN": live_sandbox.control_token,
+        "SANDBOX_PORT": live_sandbox.url.rsplit(":", 1)[1],
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],

@@ -3,16 +3,17 @@
 The live-sandbox pytest fixture (``tests/sandbox_server.py``) drives the server it started
 through these, which is much faster than a management command per switch. The door exists only
 when the process was started with ``SANDBOX_CONTROL_TOKEN`` set, and every call must carry it in
-``X-Sandbox-Control``; otherwise every action answers 404. People use ``manage.py
-sandbox_fault`` and the admin instead; both call the same functions.
+``X-Sandbox-Control``; otherwise every action answers 404. ``make run`` opens it too, and
+``manage.py sandbox_fault`` talks to the running sandbox through it (``brokers/sandbox/door.py``);
+without a running sandbox that command calls these same functions in-process.
 
 Actions (JSON body → JSON answer):
 
 - ``reset`` {} → faults cleared, every service's daily counter and limit back to default.
-- ``fault`` {kind, broker?, vt_acc_no?, api?, times?, delay_ms?} → {id}
-- ``faults`` {} → {faults: [{id, kind, broker, vt_acc_no, api, remaining, fired}]}
+- ``fault`` {kind, broker?, vt_acc_no?, api?, times?, delay_ms?} → {id, description}
+- ``faults`` {} → {faults: [{id, kind, broker, vt_acc_no, api, remaining, fired, description}]}
 - ``faults/clear`` {broker?, vt_acc_no?} → {cleared}
-- ``budget`` {client_id?, limit?, remaining?} → {limit, remaining}
+- ``budget`` {client_id?, limit?, remaining?} → {client_id, limit, remaining}
 - ``token/expire`` {token} → {expired}
 - ``code/expire`` {code} → {expired}
 - ``consent/expire`` {vt_acc_no, client_id?} → {expired}
@@ -65,7 +66,7 @@ def _fault(fields: dict[str, Any]) -> dict[str, Any]:
         times=fields.get("times"),
         delay_ms=int(fields.get("delay_ms") or 0),
     )
-    return {"id": fault.pk}
+    return {"id": fault.pk, "description": str(fault)}
 
 
 def _faults(fields: dict[str, Any]) -> dict[str, Any]:
@@ -79,6 +80,7 @@ def _faults(fields: dict[str, Any]) -> dict[str, Any]:
                 "api": f.api,
                 "remaining": f.remaining,
                 "fired": f.fired,
+                "description": str(f),
             }
             for f in Fault.objects.all()
         ]
@@ -94,10 +96,11 @@ def _faults_clear(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def _budget(fields: dict[str, Any]) -> dict[str, Any]:
+    service = _service(fields)
     quota = ratelimit.budget_set(
-        _service(fields), limit=fields.get("limit"), remaining=fields.get("remaining")
+        service, limit=fields.get("limit"), remaining=fields.get("remaining")
     )
-    return {"limit": quota.limit, "remaining": quota.remaining}
+    return {"client_id": service.client_id, "limit": quota.limit, "remaining": quota.remaining}
 
 
 def _token_expire(fields: dict[str, Any]) -> dict[str, Any]:

@@ -27,11 +27,13 @@ import os
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django import db
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
@@ -40,6 +42,7 @@ from accounts.models import User
 from brokers.models import Connection, LinkedAccount, SyncRun
 from brokers.openplatform.client import OpenPlatformClient
 from brokers.resilience import UserBudget
+from portfolio.demo_progress import history_progress_get, history_progress_set
 from portfolio.models import HoldingsSnapshot
 from portfolio.sync import SyncOutcome, account_sync
 
@@ -67,17 +70,23 @@ def backfill_client() -> OpenPlatformClient:
 
 @dataclass
 class Progress:
-    """What the threads did, for the summary (guarded by `lock`)."""
+    """What the threads did, for the summary (guarded by `lock`). With `report` set, each
+    sync done is reported as it happens (`--progress`)."""
 
     outcomes: Counter[str] = field(default_factory=Counter)
     calls: int = 0
+    done: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    report: Callable[[int], None] | None = None
 
     def add(self, outcome: SyncOutcome) -> None:
         with self.lock:
             failed = outcome.state == SyncRun.State.FAILED
             self.outcomes[outcome.failure_kind if failed else outcome.state] += 1
             self.calls += outcome.calls
+            self.done += 1
+            if self.report is not None:
+                self.report(self.done)
 
 
 def account_backfill(
@@ -111,9 +120,21 @@ class Command(BaseCommand):
             help="do nothing when the user already has synced data (what `make run` asks)",
         )
         parser.add_argument(
+            "--link",
+            action="store_true",
+            help="first link the user to the sandbox persona (demo_link) if not connected",
+        )
+        parser.add_argument(
+            "--progress",
+            action="store_true",
+            help="print `progress DONE TOTAL` after each sync and keep the dashboard's banner "
+            "up to date (what `make run` asks)",
+        )
+        parser.add_argument(
             "--status",
             action="store_true",
-            help="only print `empty`, `synced` or `no-user` (no sandbox needed)",
+            help="only print `empty`, `partial` (a `--progress` build did not finish), `synced` "
+            "or `no-user` (no sandbox needed)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -121,7 +142,7 @@ class Command(BaseCommand):
         user = User.objects.filter(email=email).first()
         has_data = user is not None and HoldingsSnapshot.objects.for_user(user).exists()
         if options["status"]:
-            self.stdout.write("no-user" if user is None else "synced" if has_data else "empty")
+            self.stdout.write(_status(user, has_data))
             return
         if not settings.SANDBOX_ENABLED:
             raise CommandError("demo_backfill needs the sandbox's as-of header: enable it.")
@@ -132,6 +153,23 @@ class Command(BaseCommand):
         if options["if_empty"] and has_data:
             self.stdout.write(f"{email} already has synced data: nothing to backfill.")
             return
+        if not options["progress"]:
+            self._backfill(user, options["days"], options["link"], report=False)
+            return
+        history_progress_set(user.pk, "linking" if options["link"] else "building")
+        try:
+            self._backfill(user, options["days"], options["link"], report=True)
+        except BaseException:
+            history_progress_set(user.pk, "failed")
+            raise
+
+    def _backfill(self, user: User, span: int, link: bool, *, report: bool) -> None:
+        email = user.email
+        if (
+            link
+            and not Connection.objects.filter(user=user, status=Connection.Status.ACTIVE).exists()
+        ):
+            call_command("demo_link", user=email, stdout=self.stdout, stderr=self.stderr)
         accounts = list(
             LinkedAccount.objects.for_user(user)
             .filter(status=LinkedAccount.Status.LINKED)
@@ -144,7 +182,7 @@ class Command(BaseCommand):
             raise CommandError(f"{email} is not connected: run demo_link first")
 
         today = timezone.localdate()
-        daily = business_days(today - datetime.timedelta(days=options["days"]), today)
+        daily = business_days(today - datetime.timedelta(days=span), today)
         daily = [day for day in daily if day != today]
         plans = {
             account: [*(daily if cheap_daily(account) else week_ends(daily)), None]
@@ -152,6 +190,10 @@ class Command(BaseCommand):
         }
         started = time.monotonic()
         progress = Progress()
+        total = sum(len(days) for days in plans.values())
+        if report:
+            progress.report = self._reporter(user.pk, total)
+            progress.report(0)
         if db.connection.vendor == "sqlite":
             # Embedded mode: SQLite takes one writer at a time, so no threads.
             for account, days in plans.items():
@@ -166,16 +208,41 @@ class Command(BaseCommand):
             for thread in threads:
                 thread.join()
         summary = ", ".join(f"{n} {state}" for state, n in sorted(progress.outcomes.items()))
+        if report:
+            history_progress_set(user.pk, "done", done=total, total=total)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Backfilled {len(accounts)} accounts of {email} over {options['days']} days "
-                f"({sum(len(days) for days in plans.values())} syncs: {summary}; "
+                f"Backfilled {len(accounts)} accounts of {email} over {span} days "
+                f"({total} syncs: {summary}; "
                 f"{progress.calls} upstream calls) in {time.monotonic() - started:.0f} s."
             )
         )
+
+    def _reporter(self, user_id: int, total: int) -> Callable[[int], None]:
+        """A line per sync for the console; the banner's record at each new percent."""
+        shown = {"percent": -1}
+
+        def report(done: int) -> None:
+            self.stdout.write(f"progress {done} {total}")
+            self.stdout.flush()
+            percent = 100 * done // total if total else 100
+            if percent != shown["percent"]:
+                shown["percent"] = percent
+                history_progress_set(user_id, "building", done=done, total=total)
+
+        return report
 
 
 def cheap_daily(account: LinkedAccount) -> bool:
     """Whether a day's balance costs one call: `ALL` accepted, or ratios only (one portfolio
     call, `ALL` too at the sandbox's star)."""
     return account.broker.supports_all or not account.broker.has_balance
+
+
+def _status(user: User | None, has_data: bool) -> str:
+    if user is None:
+        return "no-user"
+    if not has_data:
+        return "empty"
+    progress = history_progress_get(user.pk)
+    return "partial" if progress is not None and progress.state != "done" else "synced"

@@ -11,17 +11,79 @@
     sandbox_fault reset                                 no faults, fresh budgets
 
 Kinds: 429, 3004, 3005, 3999, 3600, latency, malformed-json, drop-page, repeat-page,
-consent-expired (see `brokers/sandbox/faults.py`). Changes apply to the running sandbox at once.
+consent-expired (see `brokers/sandbox/faults.py`).
+
+It changes the sandbox that is running: the one `make run` started (which records its address
+and control token in `.data/sandbox-control.json`), through its control door, whatever database
+this shell's environment names. Where no sandbox runs, it makes the same change in the sandbox
+database of these settings, and says so.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from brokers.sandbox import faults, ratelimit, services
-from brokers.sandbox.models import Fault, FintechService, Member
+from brokers.sandbox import faults
+from brokers.sandbox.door import Door, DoorClosed, DoorError, door_find
+from brokers.sandbox.models import FintechService, Member
+from brokers.sandbox.services import PortalError
+from brokers.sandbox.views.control import ACTIONS
+
+
+def _request(action: str, options: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The control door's action and fields for one command."""
+    if action == "set":
+        return "fault", {
+            "kind": options["kind"],
+            "broker": options["broker"],
+            "vt_acc_no": options["account"],
+            "api": options["api"],
+            "times": options["times"],
+            "delay_ms": options["delay_ms"],
+        }
+    if action == "list":
+        return "faults", {}
+    if action == "clear":
+        return "faults/clear", {"broker": options["broker"], "vt_acc_no": options["account"]}
+    if action == "budget":
+        return "budget", {
+            "client_id": options["service"] or None,
+            "limit": options["limit"],
+            "remaining": options["remaining"],
+        }
+    if action == "expire-consent":
+        return "consent/expire", {
+            "vt_acc_no": options["account"],
+            "client_id": options["service"] or None,
+        }
+    if action in ("lock", "unlock"):
+        return f"member/{action}", {"portal_id": options["portal_id"]}
+    return "reset", {}
+
+
+def _report(action: str, options: dict[str, Any], answer: dict[str, Any]) -> str:
+    """What the command prints for the door's answer."""
+    if action == "set":
+        return f"Fault {answer['id']} on: {answer['description']}"
+    if action == "list":
+        rows = answer["faults"]
+        lines = [f"{row['id']:4}  {row['description']}  fired {row['fired']}×" for row in rows]
+        return "\n".join(lines) or "No faults."
+    if action == "clear":
+        return f"{answer['cleared']} fault(s) cleared."
+    if action == "budget":
+        left = f"{answer['remaining']} of {answer['limit']} left today"
+        return f"{answer['client_id']}: {left}"
+    if action == "expire-consent":
+        return f"{answer['expired']} consent(s) expired."
+    if action == "lock":
+        return f"{options['portal_id']} locked (2003)."
+    if action == "unlock":
+        return f"{options['portal_id']} unlocked."
+    return "Faults cleared, daily counters reset."
 
 
 class Command(BaseCommand):
@@ -54,50 +116,30 @@ class Command(BaseCommand):
         actions.add_parser("reset", help="Clear every fault and every daily counter.")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
+        name, fields = _request(action, options)
+        door = door_find()
+        answer = self._through_door(door, name, fields) if door else None
+        if answer is None:
+            answer = self._in_process(name, fields)
+        report = _report(action, options, answer)
+        self.stdout.write(report if action in ("list", "budget") else self.style.SUCCESS(report))
+
+    def _through_door(self, door: Door, name: str, fields: dict[str, Any]) -> dict[str, Any] | None:
         try:
-            getattr(self, "_" + action.replace("-", "_"))(**options)
+            return door.call(name, **fields)
+        except DoorError as error:
+            raise CommandError(str(error)) from None
+        except DoorClosed:
+            database = settings.DATABASES["sandbox"].get("NAME")
+            self.stderr.write(
+                f"No sandbox answers at {door.url}: changing its database {database} directly."
+            )
+            return None
+
+    def _in_process(self, name: str, fields: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return ACTIONS[name](fields)
+        except PortalError as error:
+            raise CommandError(error.message) from None
         except (ValueError, FintechService.DoesNotExist, Member.DoesNotExist) as error:
             raise CommandError(str(error)) from None
-
-    def _set(self, *, kind: str, broker: str, account: str, api: str, **options: Any) -> None:
-        fault = faults.fault_set(
-            kind=kind,
-            broker=broker,
-            vt_acc_no=account,
-            api=api,
-            times=options["times"],
-            delay_ms=options["delay_ms"],
-        )
-        self.stdout.write(self.style.SUCCESS(f"Fault {fault.pk} on: {fault}"))
-
-    def _list(self, **options: Any) -> None:
-        rows = list(Fault.objects.all())
-        for fault in rows:
-            self.stdout.write(f"{fault.pk:4}  {fault}  fired {fault.fired}×")
-        if not rows:
-            self.stdout.write("No faults.")
-
-    def _clear(self, *, broker: str, account: str, **options: Any) -> None:
-        count = faults.faults_clear(broker=broker or None, vt_acc_no=account or None)
-        self.stdout.write(self.style.SUCCESS(f"{count} fault(s) cleared."))
-
-    def _budget(self, *, service: str, limit: int | None, remaining: int | None, **o: Any) -> None:
-        registered = services.default_service(service or None)
-        quota = ratelimit.budget_set(registered, limit=limit, remaining=remaining)
-        self.stdout.write(f"{registered.client_id}: {quota.remaining} of {quota.limit} left today")
-
-    def _expire_consent(self, *, account: str, service: str, **options: Any) -> None:
-        count = services.consent_expire(vt_acc_no=account, client_id=service or None)
-        self.stdout.write(self.style.SUCCESS(f"{count} consent(s) expired."))
-
-    def _lock(self, *, portal_id: str, **options: Any) -> None:
-        services.member_lock(member=Member.objects.get(portal_id=portal_id))
-        self.stdout.write(self.style.SUCCESS(f"{portal_id} locked (2003)."))
-
-    def _unlock(self, *, portal_id: str, **options: Any) -> None:
-        services.member_unlock(member=Member.objects.get(portal_id=portal_id))
-        self.stdout.write(self.style.SUCCESS(f"{portal_id} unlocked."))
-
-    def _reset(self, **options: Any) -> None:
-        services.sandbox_reset()
-        self.stdout.write(self.style.SUCCESS("Faults cleared, daily counters reset."))
