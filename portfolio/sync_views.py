@@ -96,7 +96,7 @@ def sync_progress(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def history_progress(request: HttpRequest) -> HttpResponse:
+def history_progress(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The demo history banner (portfolio/demo_progress.py); once the history is built, htmx is
     told to reload the page, which then shows all of it."""
     progress = history_progress_get(request.user.pk)
