@@ -142,12 +142,12 @@ def test_on_other_ports_the_portal_sends_a_signed_in_person_back_to_jasan_on_its
             assert to_portal, link_page.text[:2000]
             portal_url = to_portal.group(1).replace("&amp;", "&")
             assert portal_url.startswith(portal + "/portal/")
-            assert query_of(portal_url)["return_url"] == web + "/link/"
+            assert query_of(portal_url)["return_url"] == web + "/link/?returned=portal"
 
             portal_page = browser.get(portal_url, timeout=30)
             back = re.search(r'href="([^"]+)" data-testid="return-link"', portal_page.text)
             assert back, portal_page.text[:2000]
-            assert back.group(1) == web + "/link/"
+            assert back.group(1) == web + "/link/?returned=portal"
 
             home_again = browser.get(back.group(1), timeout=30)
             assert home_again.status_code == 200
