@@ -86,6 +86,42 @@ class Broker(models.Model):
         return f"{self.korean_name} ({self.short_name})"
 
 
+class UnsupportedService(models.Model):
+    """A broker's account service that answered "not supported" (6001), remembered so that it
+    is not called again: at most one probe a month (`probe_after`) to notice when it arrives.
+
+    Written by the platform client on a 6001 for a whole service (`brokers.registry`); an admin
+    sees the rows beside the broker and deletes one to have the service asked again at once.
+    """
+
+    class Service(models.TextChoices):
+        BALANCE = "balance", _("balance")
+        INTEREST = "interest", _("watchlist (interest)")
+
+    broker = models.ForeignKey(
+        Broker, on_delete=models.CASCADE, related_name="unsupported_services"
+    )
+    service = models.CharField(_("service"), max_length=20, choices=Service.choices)
+    first_refused_at = models.DateTimeField(_("first refused at"))
+    last_refused_at = models.DateTimeField(_("last refused at"))
+    probe_after = models.DateTimeField(
+        _("ask again after"), help_text=_("no call for this service before then")
+    )
+
+    class Meta:
+        ordering = ["broker__code", "service"]
+        verbose_name = _("unsupported service")
+        verbose_name_plural = _("unsupported services")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["broker", "service"], name="unsupported_service_once_per_broker"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.broker.short_name} {self.service}"
+
+
 class ConnectionQuerySet(models.QuerySet["Connection"]):
     def for_user(self, user: models.Model) -> ConnectionQuerySet:
         return self.filter(user=user)

@@ -297,6 +297,26 @@ class DailyValuation(models.Model):
     purchase_value = models.DecimalField(_("purchase value"), **MONEY, null=True, blank=True)
     profit_loss = models.DecimalField(_("profit or loss"), **MONEY, null=True, blank=True)
     total_value = models.DecimalField(_("total value"), **MONEY, null=True, blank=True)
+    # The rest of the broker's summary, stored as given (None where it was not sent).
+    substitute = models.DecimalField(_("substitute (대용금)"), **MONEY, null=True, blank=True)
+    receivable = models.DecimalField(_("receivable (미수금)"), **MONEY, null=True, blank=True)
+    subs_margin = models.DecimalField(
+        _("substitute margin (대용증거금)"), **MONEY, null=True, blank=True
+    )
+    loan_credit = models.DecimalField(
+        _("loans and credit (대출/신용금)"), **MONEY, null=True, blank=True
+    )
+    cash_withdrawable = models.DecimalField(
+        _("cash available to withdraw (출금가능액)"), **MONEY, null=True, blank=True
+    )
+    flows_pending = models.BooleanField(
+        _("flows pending"),
+        default=False,
+        help_text=_(
+            "the balance was read but the day's transactions were not: returns leave this day "
+            "out until a later sync reads them"
+        ),
+    )
     inflow = models.DecimalField(_("external inflow"), **MONEY, default=ZERO)
     outflow = models.DecimalField(_("external outflow"), **MONEY, default=ZERO)
     is_derived = models.BooleanField(
@@ -323,6 +343,18 @@ class DailyValuation(models.Model):
     @property
     def net_flow(self) -> Decimal:
         return self.inflow - self.outflow
+
+    @property
+    def liabilities(self) -> Decimal:
+        """What the account owes the broker: loans and credit plus unpaid receivables."""
+        return (self.loan_credit or ZERO) + (self.receivable or ZERO)
+
+    @property
+    def net_value(self) -> Decimal | None:
+        """순자산: the broker's total (총평가금액) less loans and credit and receivables."""
+        if self.total_value is None:
+            return None
+        return self.total_value - self.liabilities
 
 
 class TransactionType(models.TextChoices):

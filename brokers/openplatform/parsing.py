@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from decimal import Context, Decimal
 from typing import Any
 
-from brokers.errors import ParseError, error_from_response
+from brokers.errors import BodyNotJSON, ContractError, ParseError, error_from_response
 from brokers.records import (
     BalancePage,
     BalanceSummary,
@@ -76,7 +76,8 @@ def loads(raw: bytes | str) -> dict[str, Any]:
         data = json.loads(raw, parse_float=Decimal, parse_constant=_refuse_constant)
     except (ValueError, RecursionError):
         # ValueError covers malformed JSON, bad encodings and integers too long to convert.
-        raise ParseError("answer body is not valid JSON") from None
+        # A body cut off on the way is the usual cause: transient (`BodyNotJSON`).
+        raise BodyNotJSON("answer body is not valid JSON (cut off?)") from None
     if not isinstance(data, dict):
         raise ParseError("answer body is not a JSON object")
     return data
@@ -107,6 +108,19 @@ def parse_resp_code(d: Mapping[str, Any]) -> None:
     if _HTTP_ERROR_RE.fullmatch(code):
         raise error_from_response(int(code), {"message": message})
     raise error_from_response(500, {"code": code, "message": message})
+
+
+def check_account_echo(d: Mapping[str, Any], vt_acc_no: str) -> None:
+    """Refuse an answer whose echoed `accInfo.vtAccNo` names another account than the one asked.
+
+    The platform echoes `accInfo` ("반환"); when the echo is there and differs (after stripping
+    the stray spaces echoes carry), the answer is not ours to store: `ContractError`. No echo
+    (the block or the field missing, or no value) is accepted.
+    """
+    acc_info = _block(_root(d), "accInfo", "accInfo")
+    echoed = _string(_get(acc_info, "vtAccNo"), "accInfo.vtAccNo")
+    if echoed is not None and echoed != vt_acc_no.strip():
+        raise ContractError("the answer names another virtual account than the one asked")
 
 
 def parse_register_search(d: Mapping[str, Any]) -> bool:

@@ -4,7 +4,7 @@ It starts a sandbox of its own (`runsandbox` as a subprocess, on a throwaway Pos
 next to the app's, with a control token so that it can create members), creates a population of
 sandbox members with one account each (diamond with `ALL`, cyber paged per asset type, star with
 ratios only, and one diamond account of 500+ holdings), connects a bench user of ours to each
-through the real OAuth flow, and syncs every account once per simulated business day, as of
+through the real OAuth flow, and syncs every account once per simulated trading day, as of
 that day (the sandbox's as-of header), the way the nightly run would. The first day is the
 accounts' first sync (a year of transactions, the watchlist) and is not counted. It prints:
 
@@ -392,9 +392,7 @@ class Command(BaseCommand):
         samples = bench.samples
         count = len(bench.accounts)
         moved = sum(s.moved for s in samples) / len(samples)
-        out(
-            f"\nPopulation: {count} accounts, {days} simulated business days ({len(samples)} syncs)"
-        )
+        out(f"\nPopulation: {count} accounts, {days} simulated trading days ({len(samples)} syncs)")
         out(f"Account-days where positions or cash moved: {moved:.0%}\n")
 
         out("Upstream calls per account-day (floor: 1.00)")
