@@ -93,10 +93,12 @@ def valuations_for_user(
         )
         rows = rows.filter(Q(date__gt=start) | Q(pk__in=bases))
     series: dict[int, list[ValuationPoint]] = {}
-    for account_id, day, total, inflow, outflow in rows.order_by("account_id", "date").values_list(
-        "account_id", "date", "total_value", "inflow", "outflow"
-    ):
-        series.setdefault(account_id, []).append(ValuationPoint(day, total, inflow, outflow))
+    for account_id, day, total, inflow, outflow, pending in rows.order_by(
+        "account_id", "date"
+    ).values_list("account_id", "date", "total_value", "inflow", "outflow", "flows_pending"):
+        series.setdefault(account_id, []).append(
+            ValuationPoint(day, total, inflow, outflow, pending)
+        )
     return series
 
 
@@ -473,7 +475,8 @@ def overview_figures(
         return None
     last = total[-1]
     day_change = day_return = None
-    if len(total) >= 2:
+    # A last day whose flows are pending cannot say what it gained: a deposit is not a gain.
+    if len(total) >= 2 and not last.pending:
         previous = total[-2].value
         day_change = last.value - last.net_flow - previous
         day_return = day_change / previous if previous > 0 else None
