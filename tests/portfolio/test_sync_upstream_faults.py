@@ -100,7 +100,7 @@ def test_a_cut_off_body_is_retried_and_the_retry_succeeds_once_the_fault_clears(
     account = hong.accounts[DIAMOND]
     sandbox.set_fault("malformed-json", broker="diamond", api="balance", times=1)
 
-    first, run = _sync(account, platform, max_attempts=4)
+    first, _ = _sync(account, platform, max_attempts=4)
 
     assert (first.state, first.failure_kind) == (SyncRun.State.FAILED, TRANSIENT)
     assert first.retry_after is not None and first.retry_run_id is not None
