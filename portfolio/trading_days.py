@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 import functools
 import logging
+import warnings
 
 from django.core.cache import cache
 from django.utils import timezone
@@ -41,12 +42,15 @@ def _sessions() -> tuple[datetime.date, datetime.date, frozenset[datetime.date]]
     cached = cache.get(key)
     if cached is not None:
         return START, end, cached
-    import exchange_calendars
+    with warnings.catch_warnings():
+        # pandas deprecations inside the package's own code: nothing for us to act on.
+        warnings.simplefilter("ignore")
+        import exchange_calendars  # seconds of import: only here, once per process at most
 
-    calendar = exchange_calendars.get_calendar(
-        EXCHANGE, start=START.isoformat(), end=end.isoformat()
-    )
-    sessions = frozenset(session.date() for session in calendar.sessions)
+        calendar = exchange_calendars.get_calendar(
+            EXCHANGE, start=START.isoformat(), end=end.isoformat()
+        )
+        sessions = frozenset(session.date() for session in calendar.sessions)
     cache.set(key, sessions, _CACHE_SECONDS)
     logger.info("loaded %s %s sessions %s…%s", len(sessions), EXCHANGE, START, end)
     return START, end, sessions
