@@ -423,7 +423,9 @@ class Figures:
         V_t − F_t − V_{t−1}, and that over V_{t−1} (the last sub-period's TWR factor − 1).
     profit_loss / pl_rate: the sum of the brokers' unrealised P/L and that over the sum of
         purchase values (a fraction).
-    twr: the time-weighted return of the range (a fraction).
+    twr: the time-weighted return of the range (a fraction), on total_value (총평가금액).
+    liabilities / net_value: the accounts' latest loans and credit plus receivables, and
+        순자산 = total_value − liabilities (what is left once the broker is paid back).
     """
 
     as_of: datetime.date
@@ -434,6 +436,11 @@ class Figures:
     purchase_value: Decimal | None
     pl_rate: Decimal | None
     twr: Decimal | None
+    liabilities: Decimal = Decimal(0)
+
+    @property
+    def net_value(self) -> Decimal:
+        return self.total_value - self.liabilities
 
 
 @dataclass(frozen=True, slots=True)
@@ -502,4 +509,5 @@ def overview_figures(
         purchase_value=purchase,
         pl_rate=pl_rate,
         twr=performance.total_return,
+        liabilities=sum((row.liabilities for row in latest), Decimal(0)),
     )

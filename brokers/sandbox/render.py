@@ -294,7 +294,8 @@ def _summary(snapshot: AccountSnapshot) -> dict[str, Any]:
         "d1": _double(s.d1),
         "d2": _double(s.d2),
         "substitute": _double(s.substitute),
-        "receivable": None,
+        # JSON null as in the seeds when there is none; an amount when there is one.
+        "receivable": _double(s.receivable) if s.receivable else None,
         "subsMargin": _double(s.subs_margin),
         "loanCredit": _double(s.loan_credit),
         "valAtTrade": _double(s.val_at_trade),
