@@ -12,12 +12,39 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import ViewOnlyAdmin
-from brokers.models import Broker, Connection, LinkedAccount, SyncRun
+from brokers.models import Broker, Connection, LinkedAccount, SyncRun, UnsupportedService
 from brokers.support.services import support_account_label, sync_request
+
+
+class UnsupportedServiceInline(admin.TabularInline):
+    """Services the broker answered "not supported" (6001) for: no call goes out for them
+    until "ask again after". Deleting a row resets it: the next sync asks again."""
+
+    model = UnsupportedService
+    extra = 0
+    fields = ("service", "first_refused_at", "last_refused_at", "probe_after")
+    readonly_fields = ("service", "first_refused_at", "last_refused_at")
+    can_delete = True
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(UnsupportedService)
+class UnsupportedServiceAdmin(admin.ModelAdmin):
+    """Every remembered refusal, to see them at a glance and reset (delete) them."""
+
+    list_display = ("broker", "service", "first_refused_at", "last_refused_at", "probe_after")
+    list_filter = ("service", "broker")
+    readonly_fields = ("broker", "service", "first_refused_at", "last_refused_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
 
 @admin.register(Broker)
 class BrokerAdmin(admin.ModelAdmin):
+    inlines = (UnsupportedServiceInline,)
     list_display = (
         "code",
         "short_name",
