@@ -20,6 +20,13 @@ from brokers.journey import CONSENT_LIFETIME
 from brokers.logging import mask_account
 
 
+def day_end(day: datetime.date) -> datetime.datetime:
+    """The moment a platform date (YYYYMMDD, Korean time) is over: the next day's midnight."""
+    return timezone.make_aware(
+        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
+    )
+
+
 class BrokerQuerySet(models.QuerySet["Broker"]):
     def listed(self) -> BrokerQuerySet:
         """Brokers a user may meet: active ones; virtual ones only where the sandbox runs."""
@@ -249,6 +256,12 @@ class LinkedAccount(models.Model):
         help_text=_("the last day of the last transaction window read"),
     )
     watchlist_synced_on = models.DateField(_("watchlist synced on"), null=True, blank=True)
+    consent_expires_on = models.DateField(
+        _("consent expires on"),
+        null=True,
+        blank=True,
+        help_text=_("the last day of the consent as the platform reports it (newer answers)"),
+    )
     balance_fingerprint = models.CharField(
         _("balance fingerprint"),
         max_length=64,
@@ -272,11 +285,14 @@ class LinkedAccount(models.Model):
 
     @property
     def consent_expires_estimate(self) -> datetime.datetime:
-        """When the one-year portal consent behind this link most likely ends.
+        """When the portal consent behind this link ends.
 
-        The platform does not report consent dates, so the first time we saw the account
-        linked stands for the day the consent was given.
+        The platform's own date where its answer gave one (`serviceTermsExpireDate`: the
+        consent ends when that day does); otherwise one year from the first time we saw the
+        account linked, which stands for the day the consent was given.
         """
+        if self.consent_expires_on is not None:
+            return day_end(self.consent_expires_on)
         return self.created_at + CONSENT_LIFETIME
 
 
@@ -294,6 +310,12 @@ class PortalCheck(models.Model):
     is_member = models.BooleanField(_("portal member"), null=True, blank=True)
     checked_at = models.DateTimeField(_("last answered at"), null=True, blank=True)
     unknown_broker_codes = models.JSONField(_("unknown broker codes"), default=list, blank=True)
+    terms_expire_on = models.DateField(
+        _("platform consent expires on"),
+        null=True,
+        blank=True,
+        help_text=_("commonTermsExpireDate: the platform-wide consent's last day, where sent"),
+    )
     last_error_kind = models.CharField(_("last error kind"), max_length=30, blank=True)
     last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True)
 

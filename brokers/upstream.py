@@ -22,6 +22,7 @@ from brokers.records import (
     EquityHolding,
     FundHolding,
     LinkedAccount,
+    Membership,
     OtherHolding,
     PortfolioEquity,
     PortfolioFund,
@@ -152,6 +153,10 @@ class Upstream(Protocol):
 
     # Membership and links (the common APIs; no OAuth grant needed) ------------------------
     def is_member(self, identity: Identity, *, context: CallContext | None = None) -> bool: ...
+
+    def membership(
+        self, identity: Identity, *, context: CallContext | None = None
+    ) -> Membership: ...
 
     def linked_accounts(
         self, identity: Identity, *, context: CallContext | None = None

@@ -55,13 +55,14 @@ from brokers.openplatform.parsing import (
     parse_balance,
     parse_consent_search,
     parse_interest,
+    parse_membership,
     parse_portfolio,
-    parse_register_search,
     parse_transactions,
 )
 from brokers.records import (
     BalancePage,
     LinkedAccount,
+    Membership,
     PortfolioPage,
     Transaction,
     TransactionPage,
@@ -231,9 +232,11 @@ class OpenPlatformClient:
 
     def is_member(self, identity: Any, *, context: CallContext | None = None) -> bool:
         """Whether the person is a member of the platform's fintech portal."""
-        return self._common_call(
-            "register", identity, parse_register_search, context or CallContext()
-        )
+        return self.membership(identity, context=context).is_member
+
+    def membership(self, identity: Any, *, context: CallContext | None = None) -> Membership:
+        """Membership, with the platform-wide consent's expiry where the platform sends it."""
+        return self._common_call("register", identity, parse_membership, context or CallContext())
 
     def linked_accounts(
         self, identity: Any, *, context: CallContext | None = None

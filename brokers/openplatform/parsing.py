@@ -28,6 +28,7 @@ from brokers.records import (
     EquityHolding,
     FundHolding,
     LinkedAccount,
+    Membership,
     OtherHolding,
     PageInfo,
     PortfolioEquity,
@@ -135,13 +136,24 @@ def parse_register_search(d: Mapping[str, Any]) -> bool:
     raise ParseError("result is neither member nor nonMember", path="result")
 
 
+def parse_membership(d: Mapping[str, Any]) -> Membership:
+    """register/search with the newer `commonTermsExpireDate` (YYYYMMDD) when present."""
+    return Membership(
+        is_member=parse_register_search(d),
+        terms_expire=_date(_get(_root(d), "commonTermsExpireDate"), "commonTermsExpireDate"),
+    )
+
+
 def parse_consent_search(d: Mapping[str, Any]) -> tuple[LinkedAccount, ...]:
     """The virtual accounts linked to our service under a valid consent (consent/search).
 
-    An empty tuple is a normal answer: the user has not linked any account to us yet.
+    An empty tuple is a normal answer: the user has not linked any account to us yet. The
+    newer `serviceTermsExpireDate` is read from each item or, as the example puts it, from the
+    top level; `endpoint` is read where an item has one.
     """
     root = _root(d)
     parse_resp_code(root)
+    top_terms = _date(_get(root, "serviceTermsExpireDate"), "serviceTermsExpireDate")
     accounts = []
     for path, item in _items(root, "vtAccList"):
         vt_acc_no = _required_string(item.get("vtAccNo"), f"{path}.vtAccNo")
@@ -152,6 +164,11 @@ def parse_consent_search(d: Mapping[str, Any]) -> tuple[LinkedAccount, ...]:
                 broker_code=_broker_code(item.get("comId"), f"{path}.comId"),
                 vt_acc_no=vt_acc_no,
                 alias=_string(item.get("vtAccAlias"), f"{path}.vtAccAlias"),
+                terms_expire=_date(
+                    _get(item, "serviceTermsExpireDate"), f"{path}.serviceTermsExpireDate"
+                )
+                or top_terms,
+                endpoint=_string(item.get("endpoint"), f"{path}.endpoint"),
             )
         )
     return tuple(accounts)
