@@ -36,6 +36,7 @@ from portfolio.returns import (
     twr_series,
     unrealised_pl,
 )
+from portfolio.trading_days import previous_trading_day
 
 
 def holdings_current_for_user(
@@ -437,10 +438,17 @@ class Figures:
     pl_rate: Decimal | None
     twr: Decimal | None
     liabilities: Decimal = Decimal(0)
+    since: datetime.date | None = None  # the valuation the day's change is measured from
 
     @property
     def net_value(self) -> Decimal:
         return self.total_value - self.liabilities
+
+    @property
+    def since_other_than_previous_trading_day(self) -> bool:
+        """Whether the change is measured from a day other than the KRX trading day before
+        `as_of` (a sync was missed): the page then names the day."""
+        return self.since is not None and self.since != previous_trading_day(self.as_of)
 
 
 @dataclass(frozen=True, slots=True)
@@ -481,9 +489,10 @@ def overview_figures(
     if not total:
         return None
     last = total[-1]
-    day_change = day_return = None
+    day_change = day_return = since = None
     # A last day whose flows are pending cannot say what it gained: a deposit is not a gain.
     if len(total) >= 2 and not last.pending:
+        since = total[-2].date
         previous = total[-2].value
         day_change = last.value - last.net_flow - previous
         day_return = day_change / previous if previous > 0 else None
@@ -510,4 +519,5 @@ def overview_figures(
         pl_rate=pl_rate,
         twr=performance.total_return,
         liabilities=sum((row.liabilities for row in latest), Decimal(0)),
+        since=since,
     )
