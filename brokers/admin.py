@@ -6,6 +6,8 @@ the admin is where staff look, so it must not become the place where secrets are
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -13,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import ViewOnlyAdmin
 from brokers.models import Broker, Connection, LinkedAccount, SyncRun, UnsupportedService
+from brokers.registry import refusals_changed
 from brokers.support.services import support_account_label, sync_request
 
 
@@ -41,10 +44,29 @@ class UnsupportedServiceAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def delete_model(self, request: HttpRequest, obj: UnsupportedService) -> None:
+        super().delete_model(request, obj)
+        refusals_changed()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[UnsupportedService]) -> None:
+        super().delete_queryset(request, queryset)
+        refusals_changed()
+
+    def save_model(
+        self, request: HttpRequest, obj: UnsupportedService, form: Any, change: bool
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        refusals_changed()
+
 
 @admin.register(Broker)
 class BrokerAdmin(admin.ModelAdmin):
     inlines = (UnsupportedServiceInline,)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        super().save_formset(request, form, formset, change)
+        refusals_changed()  # a refusal reset (deleted) or its probe date edited here
+
     list_display = (
         "code",
         "short_name",

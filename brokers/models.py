@@ -256,6 +256,12 @@ class LinkedAccount(models.Model):
         help_text=_("the last day of the last transaction window read"),
     )
     watchlist_synced_on = models.DateField(_("watchlist synced on"), null=True, blank=True)
+    flows_pending_from = models.DateField(
+        _("flows pending from"),
+        null=True,
+        blank=True,
+        help_text=_("the first day valued while its transactions could not be read"),
+    )
     consent_expires_on = models.DateField(
         _("consent expires on"),
         null=True,

@@ -55,9 +55,10 @@ class CallContext:
         header `X-Sandbox-As-Of`), so it is sent only where the sandbox is enabled and is
         ignored elsewhere; such answers never go through the short cache, whose entries are
         for the present.
-    notes: filled in by the client as it goes: one entry per paged query with the pages and
-        items it received, the counts the platform announced (`totalCnt`, `count`) and how
-        paging ended. For the run's record (diagnosis); counts never decide anything.
+    notes: filled in by the client as it goes: one entry per paged query whose counts
+        (`totalCnt`, `count`) disagree with the rows it received, or whose paging restarted or
+        stopped (a loop, the cap), with the pages and items received and how paging ended.
+        For the run's record (diagnosis); counts never decide anything.
     """
 
     ip_address: str | None = None

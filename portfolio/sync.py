@@ -342,7 +342,9 @@ def _write(
                 "outside_window": fetched.dropped,
             }
             state["transactions_synced_through"] = end
-            account_flows_settle(account=account, through=end)
+            if account.flows_pending_from is not None:
+                account_flows_settle(account=account, through=end)
+                state["flows_pending_from"] = None
         if fetched.watchlist is not None:
             detail["watch_groups"] = account_watchlist_replace(
                 account=account, groups=fetched.watchlist
@@ -372,8 +374,10 @@ def _write_partial(
     detail["transactions"] = {"failed": error.kind}
     if error.retry_after is not None:
         detail["retry_after"] = error.retry_after
+    state: dict[str, Any] = {"flows_pending_from": account.flows_pending_from or as_of}
     if not stale:
-        LinkedAccount.objects.filter(pk=account.pk).update(synced_as_of=as_of)
+        state["synced_as_of"] = as_of
+    LinkedAccount.objects.filter(pk=account.pk).update(**state)
     done = runs.run_fail(
         run_id=run_id,
         kind=error.kind,

@@ -4,8 +4,9 @@
   back to per-type queries if the broker answers 6001/6002 after all); otherwise they ask for
   every asset type (CASH, EQTY, FUND, ETC), each through every page.
 - Paging ends when the page key says so (`"null"`, `""` or missing). `totalCnt` and `count`
-  are not a contract (the seeds' own examples contradict their rows): they are recorded in the
-  call context's notes for the run's record and never decide anything. A key seen before, or a
+  are not a contract (the seeds' own examples contradict their rows): where they disagree with
+  the rows (or paging restarted or stopped) they are recorded in the call context's notes for
+  the run's record, and they never decide anything. A key seen before, or a
   numeric key that goes backwards, is a loop: that pass stops, and the query is asked once
   more from the first page; a second loop stops for good and keeps the pages read (each item
   once), marked incomplete. A 6003 (invalid key) also restarts once. A hard cap of pages
@@ -508,17 +509,21 @@ class OpenPlatformClient:
             logger.warning("%s: the page keys looped; asking again from the first page", label)
             restarts += 1
         received = sum(items(page) for page in pages)
-        context.notes.append(
-            {
-                "query": label,
-                "pages": len(pages),
-                "items": received,
-                "total_cnt": pages[0].page.total_count,
-                "count": [page.page.count for page in pages],
-                "ended": ended,
-                "restarts": restarts,
-            }
-        )
+        total_count = pages[0].page.total_count
+        # Recorded where something is worth a look (counts that disagree with the rows, a
+        # restart, a loop, the cap): the tidy majority would only fill the run records.
+        if ended != END or restarts or (total_count is not None and total_count != received):
+            context.notes.append(
+                {
+                    "query": label,
+                    "pages": len(pages),
+                    "items": received,
+                    "total_cnt": total_count,
+                    "count": [page.page.count for page in pages],
+                    "ended": ended,
+                    "restarts": restarts,
+                }
+            )
         if ended != END:
             logger.warning("%s: paging stopped (%s) after %s pages", label, ended, len(pages))
         return Paged(pages, complete=ended == END)

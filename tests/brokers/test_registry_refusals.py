@@ -57,6 +57,7 @@ def test_a_refused_watchlist_is_not_asked_again_until_the_monthly_probe(
 
     # A month on, one probe; the service has arrived meanwhile, so the refusal is forgotten.
     UnsupportedService.objects.update(probe_after=timezone.now() - datetime.timedelta(seconds=1))
+    registry.refusals_changed()  # as the admin does when it edits a refusal
     scripted.script = lambda request: Answer(200, GROUPS)
     groups = scripted_client.watchlist(connection, account)
 
@@ -70,6 +71,7 @@ def test_a_probe_refused_again_waits_another_month(scripted, scripted_client, st
     scripted.script = lambda request: NOT_SUPPORTED
     scripted_client.watchlist(connection, account)
     UnsupportedService.objects.update(probe_after=timezone.now() - datetime.timedelta(seconds=1))
+    registry.refusals_changed()  # as the admin does when it edits a refusal
 
     scripted_client.watchlist(connection, account)
 
