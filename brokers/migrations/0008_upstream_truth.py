@@ -5,42 +5,85 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('brokers', '0007_sync_schedules'),
+        ("brokers", "0007_sync_schedules"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='linkedaccount',
-            name='consent_expires_on',
-            field=models.DateField(blank=True, help_text='the last day of the consent as the platform reports it (newer answers)', null=True, verbose_name='consent expires on'),
+            model_name="linkedaccount",
+            name="consent_expires_on",
+            field=models.DateField(
+                blank=True,
+                help_text="the last day of the consent as the platform reports it (newer answers)",
+                null=True,
+                verbose_name="consent expires on",
+            ),
         ),
         migrations.AddField(
-            model_name='linkedaccount',
-            name='flows_pending_from',
-            field=models.DateField(blank=True, help_text='the first day valued while its transactions could not be read', null=True, verbose_name='flows pending from'),
+            model_name="linkedaccount",
+            name="flows_pending_from",
+            field=models.DateField(
+                blank=True,
+                help_text="the first day valued while its transactions could not be read",
+                null=True,
+                verbose_name="flows pending from",
+            ),
         ),
         migrations.AddField(
-            model_name='portalcheck',
-            name='terms_expire_on',
-            field=models.DateField(blank=True, help_text="commonTermsExpireDate: the platform-wide consent's last day, where sent", null=True, verbose_name='platform consent expires on'),
+            model_name="portalcheck",
+            name="terms_expire_on",
+            field=models.DateField(
+                blank=True,
+                help_text="commonTermsExpireDate: the platform-wide consent's last day, where sent",
+                null=True,
+                verbose_name="platform consent expires on",
+            ),
         ),
         migrations.CreateModel(
-            name='UnsupportedService',
+            name="UnsupportedService",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('service', models.CharField(choices=[('balance', 'balance'), ('interest', 'watchlist (interest)')], max_length=20, verbose_name='service')),
-                ('first_refused_at', models.DateTimeField(verbose_name='first refused at')),
-                ('last_refused_at', models.DateTimeField(verbose_name='last refused at')),
-                ('probe_after', models.DateTimeField(help_text='no call for this service before then', verbose_name='ask again after')),
-                ('broker', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='unsupported_services', to='brokers.broker')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "service",
+                    models.CharField(
+                        choices=[("balance", "balance"), ("interest", "watchlist (interest)")],
+                        max_length=20,
+                        verbose_name="service",
+                    ),
+                ),
+                ("first_refused_at", models.DateTimeField(verbose_name="first refused at")),
+                ("last_refused_at", models.DateTimeField(verbose_name="last refused at")),
+                (
+                    "probe_after",
+                    models.DateTimeField(
+                        help_text="no call for this service before then",
+                        verbose_name="ask again after",
+                    ),
+                ),
+                (
+                    "broker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="unsupported_services",
+                        to="brokers.broker",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'unsupported service',
-                'verbose_name_plural': 'unsupported services',
-                'ordering': ['broker__code', 'service'],
-                'constraints': [models.UniqueConstraint(fields=('broker', 'service'), name='unsupported_service_once_per_broker')],
+                "verbose_name": "unsupported service",
+                "verbose_name_plural": "unsupported services",
+                "ordering": ["broker__code", "service"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("broker", "service"), name="unsupported_service_once_per_broker"
+                    )
+                ],
             },
         ),
     ]
