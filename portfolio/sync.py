@@ -22,9 +22,9 @@ deposit as a gain. The fingerprint and `transactions_synced_through` are not adv
 next attempt (queued as for any transient failure) or the next night reads the same window
 again; once it is read, the flows are recomputed and the pending mark is cleared. The run is
 recorded as failed with the transactions' error kind, and its detail says the balance was kept.
-A list whose paging looped keeps only the summary's valuation (holdings stay as they were); the
-paging of every query (pages, items, the platform's `totalCnt`/`count`, how it ended) is in
-the run's detail under `paging`.
+A list whose paging looped keeps only the summary's valuation (holdings stay as they were). A
+query whose counts (`totalCnt`/`count`) disagree with its rows, or whose paging restarted or
+stopped, is described in the run's detail under `paging` (pages, items, counts, how it ended).
 
 Nightly syncs are for KRX trading days only (`portfolio.trading_days`): on a holiday the plan
 queues nothing and no call goes out.
