@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from brokers import registry
 from brokers.models import Broker, UnsupportedService
+from brokers.upstream import RatiosOnly
 from tests.brokers.scripted import Answer
 from tests.factories import ConnectionFactory, IdentityFactory, LinkedAccountFactory
 from tests.support.staff import staff_member
@@ -98,3 +99,25 @@ def test_admins_see_the_refusals_beside_the_broker_and_reset_one(admin_staff_cli
 
     assert reset.status_code == 302
     assert registry.service_state(star, "interest") == registry.AVAILABLE
+
+
+def test_a_broker_refusing_every_balance_query_is_not_asked_for_one_again_for_a_month(
+    scripted, scripted_client
+):
+    identity = IdentityFactory(user__email="bob@example.com")
+    connection = ConnectionFactory(user=identity.user)
+    account = LinkedAccountFactory(
+        user=identity.user, broker=Broker.objects.get(short_name="cyber")
+    )
+    scripted.script = lambda request: Answer(
+        500, {"category": "cyber", "code": 6001, "message": "service not supported: balance"}
+    )
+
+    first = scripted_client.balance(connection, account)
+    asked = len(scripted.requests)
+    second = scripted_client.balance(connection, account)
+
+    assert isinstance(first, RatiosOnly) and isinstance(second, RatiosOnly)
+    assert asked == 4  # every asset type, once
+    assert len(scripted.requests) == asked  # the second ask went nowhere
+    assert registry.service_state(account.broker, "balance") == registry.REFUSED
