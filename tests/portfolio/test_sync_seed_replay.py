@@ -18,8 +18,8 @@ import pytest
 from brokers.errors import CONTRACT, TRANSIENT
 from brokers.models import SyncRun
 from portfolio.models import DailyValuation, Holding, Transaction
-from portfolio.returns import time_weighted_return
-from portfolio.selectors import valuations_for_user
+from portfolio.returns import Period, time_weighted_return
+from portfolio.selectors import overview_figures, total_performance_for_user, valuations_for_user
 from portfolio.sync import account_sync
 from tests.brokers import payloads
 from tests.brokers.conftest import scripted, scripted_client  # noqa: F401 - fixtures
@@ -259,6 +259,9 @@ def test_a_balance_read_whole_is_kept_when_its_transactions_fail_and_a_deposit_i
     assert account.transactions_synced_through == day1
     series = valuations_for_user(user=account.user, start=None, end=day2)[account.pk]
     assert time_weighted_return(series) is None  # the 500 is not counted as a 50 % gain
+    performance = total_performance_for_user(user=account.user, period=Period.ALL, as_of=day2)
+    figures = overview_figures(performance=performance, latest=[today])
+    assert (figures.total_value, figures.day_change, figures.twr) == (Decimal(1500), None, None)
 
     # The transactions come back: the deposit is read, the day settles, the return is 0.
     state.update(
