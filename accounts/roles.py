@@ -43,6 +43,7 @@ RULES: dict[str, tuple[tuple[str, str], ...]] = {
         ("mfa", "view_*"),
         ("brokers", "view_*"),
         ("brokers", "*_broker"),  # the registry is edited here
+        ("brokers", "delete_unsupportedservice"),  # a refused service is reset here
         ("brokers", "change_syncrun"),  # the "retry" action
         ("portfolio", "view_*"),
         ("portfolio", "change_instrument"),  # names and asset classes are corrected here

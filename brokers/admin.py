@@ -6,18 +6,67 @@ the admin is where staff look, so it must not become the place where secrets are
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import ViewOnlyAdmin
-from brokers.models import Broker, Connection, LinkedAccount, SyncRun
+from brokers.models import Broker, Connection, LinkedAccount, SyncRun, UnsupportedService
+from brokers.registry import refusals_changed
 from brokers.support.services import support_account_label, sync_request
+
+
+class UnsupportedServiceInline(admin.TabularInline):
+    """Services the broker answered "not supported" (6001) for: no call goes out for them
+    until "ask again after". Deleting a row resets it: the next sync asks again."""
+
+    model = UnsupportedService
+    extra = 0
+    fields = ("service", "first_refused_at", "last_refused_at", "probe_after")
+    readonly_fields = ("service", "first_refused_at", "last_refused_at")
+    can_delete = True
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(UnsupportedService)
+class UnsupportedServiceAdmin(admin.ModelAdmin):
+    """Every remembered refusal, to see them at a glance and reset (delete) them."""
+
+    list_display = ("broker", "service", "first_refused_at", "last_refused_at", "probe_after")
+    list_filter = ("service", "broker")
+    readonly_fields = ("broker", "service", "first_refused_at", "last_refused_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def delete_model(self, request: HttpRequest, obj: UnsupportedService) -> None:
+        super().delete_model(request, obj)
+        refusals_changed()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[UnsupportedService]) -> None:
+        super().delete_queryset(request, queryset)
+        refusals_changed()
+
+    def save_model(
+        self, request: HttpRequest, obj: UnsupportedService, form: Any, change: bool
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        refusals_changed()
 
 
 @admin.register(Broker)
 class BrokerAdmin(admin.ModelAdmin):
+    inlines = (UnsupportedServiceInline,)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        super().save_formset(request, form, formset, change)
+        refusals_changed()  # a refusal reset (deleted) or its probe date edited here
+
     list_display = (
         "code",
         "short_name",

@@ -30,6 +30,7 @@ UNSUPPORTED = "unsupported"  # 6001/6002: the broker does not offer this query; 
 INVALID_PAGE = "invalid_page"  # 6003: the page key is not accepted; restart from page one
 TOO_MANY_RESULTS = "too_many_results"  # 6005: narrow the query (shorter date window)
 RANGE_EXCEEDED = "range_exceeded"  # 6006: split the date window (see `max_days`)
+CONTRACT = "contract"  # an answer that breaks the contract (another account's): store nothing
 
 KINDS = frozenset(
     {
@@ -44,6 +45,7 @@ KINDS = frozenset(
         INVALID_PAGE,
         TOO_MANY_RESULTS,
         RANGE_EXCEEDED,
+        CONTRACT,
     }
 )
 
@@ -62,6 +64,7 @@ _PERMANENT_BY_KIND: dict[str, bool] = {
     INVALID_PAGE: False,
     TOO_MANY_RESULTS: True,
     RANGE_EXCEEDED: True,
+    CONTRACT: True,
 }
 
 
@@ -131,6 +134,25 @@ class ParseError(PlatformError):
         full = f"{message} (at {path})" if path else message
         super().__init__(BUG, full, permanent=True)
         self.path = path
+
+
+class BodyNotJSON(ParseError):
+    """An answer body that is not JSON at all: cut off on the way, almost always, so it is
+    transient (a later attempt gets the whole body). A body that is JSON but breaks the
+    contract stays a permanent `ParseError`."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.kind = TRANSIENT
+        self.permanent = False
+
+
+class ContractError(PlatformError):
+    """An answer that is well formed but not an answer to what we asked (another account's):
+    permanent, nothing of it is stored, and support sees the kind."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(CONTRACT, message)
 
 
 def _restore(cls: type[PlatformError], args: tuple[Any, ...], state: dict[str, Any]) -> Any:

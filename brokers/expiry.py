@@ -23,7 +23,7 @@ from accounts.models import ActivityEvent, User
 from accounts.services import activity_record
 from brokers.errors import REAUTH_REQUIRED, PlatformError
 from brokers.journey import CONSENT_LIFETIME, WARN_BEFORE
-from brokers.models import Connection, ExpiryNotice, LinkedAccount
+from brokers.models import Connection, ExpiryNotice, LinkedAccount, PortalCheck, day_end
 from brokers.services import connection_refresh
 from brokers.upstream import Upstream
 
@@ -113,21 +113,41 @@ def connections_expiry_sweep(
     for connection in connections:
         _sweep_access(connection, now=now, upstream=upstream, report=report)
 
-    # Consents: the platform does not report their dates, so the first sight of each linked
-    # account starts the one-year estimate (the same estimate the link page shows).
-    first_seen = (
-        LinkedAccount.objects.filter(status=LinkedAccount.Status.LINKED)
+    # Consents: the platform's own dates where its answers gave them (each account's
+    # serviceTermsExpireDate, the platform-wide commonTermsExpireDate), else the one-year
+    # estimate from the first sight of each linked account (the link page shows the same).
+    horizon = now + WARN_BEFORE
+    due: dict[int, dt.datetime] = {}
+
+    def earliest(user_id: int, end: dt.datetime) -> None:
+        if end <= horizon and (user_id not in due or end < due[user_id]):
+            due[user_id] = end
+
+    linked = LinkedAccount.objects.filter(status=LinkedAccount.Status.LINKED)
+    for user_id, end_day in linked.filter(
+        consent_expires_on__lte=timezone.localdate(horizon)
+    ).values_list("user", "consent_expires_on"):
+        if end_day is not None:  # excluded by the filter; said again for the type checker
+            earliest(user_id, day_end(end_day))
+    for row in (
+        linked.filter(consent_expires_on__isnull=True)
         .values("user")
         .annotate(first=Min("created_at"))
-        .filter(first__lte=now + WARN_BEFORE - CONSENT_LIFETIME)
-    )
-    users = User.objects.in_bulk([row["user"] for row in first_seen])
-    for row in first_seen:
-        due = row["first"] + CONSENT_LIFETIME
+        .filter(first__lte=horizon - CONSENT_LIFETIME)
+    ):
+        earliest(row["user"], row["first"] + CONSENT_LIFETIME)
+    for user_id, end_day in PortalCheck.objects.filter(
+        user__linked_accounts__status=LinkedAccount.Status.LINKED,
+        terms_expire_on__lte=timezone.localdate(horizon),
+    ).values_list("user", "terms_expire_on"):
+        if end_day is not None:  # excluded by the filter; said again for the type checker
+            earliest(user_id, day_end(end_day))
+    users = User.objects.in_bulk(list(due))
+    for user_id, end in due.items():
         kind = (
-            ExpiryNotice.Kind.CONSENT_EXPIRED if due <= now else ExpiryNotice.Kind.CONSENT_EXPIRING
+            ExpiryNotice.Kind.CONSENT_EXPIRED if end <= now else ExpiryNotice.Kind.CONSENT_EXPIRING
         )
-        _notify(users[row["user"]], kind, due, report)
+        _notify(users[user_id], kind, end, report)
     logger.info(
         "expiry sweep: refreshed=%s failed=%s reconnect=%s mails=%s",
         report.refreshed,

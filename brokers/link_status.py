@@ -23,7 +23,7 @@ from accounts.services import activity_record, client_ip
 from brokers.clients import get_upstream
 from brokers.errors import PlatformError
 from brokers.journey import Alert, JourneyFacts, Step, alerts, next_step
-from brokers.models import Connection, LinkedAccount, PortalCheck
+from brokers.models import Connection, LinkedAccount, PortalCheck, day_end
 from brokers.selectors import connection_for_user
 from brokers.services import linked_accounts_record
 from brokers.upstream import CallContext, Upstream
@@ -74,7 +74,8 @@ def portal_check_refresh(
     check, _ = PortalCheck.objects.get_or_create(user=user)
     now = timezone.now()
     try:
-        is_member = upstream.is_member(identity, context=context)
+        membership = upstream.membership(identity, context=context)
+        is_member = membership.is_member
         found = upstream.linked_accounts(identity, context=context) if is_member else ()
     except PlatformError as exc:
         logger.warning("portal check for user %s failed: %s", user.pk, exc.kind)
@@ -85,6 +86,7 @@ def portal_check_refresh(
     with transaction.atomic():
         change = linked_accounts_record(user=user, found=found)
         check.is_member = is_member
+        check.terms_expire_on = membership.terms_expire
         check.checked_at = now
         check.last_error_kind = ""
         check.last_error_at = None
@@ -111,6 +113,16 @@ def portal_check_refresh(
                 accounts=", ".join(str(a) for a in change.unlinked),
             )
     return check
+
+
+def consent_end(accounts: list[LinkedAccount], check: PortalCheck | None) -> dt.datetime | None:
+    """When the user's consent runs out: the earliest end among the linked accounts' (the
+    platform's date, or the one-year estimate) and the platform-wide consent's
+    (`commonTermsExpireDate`), which stops every account when it lapses."""
+    ends = [account.consent_expires_estimate for account in accounts]
+    if check is not None and check.terms_expire_on is not None:
+        ends.append(day_end(check.terms_expire_on))
+    return min(ends, default=None)
 
 
 def link_status_for_user(
@@ -140,7 +152,7 @@ def link_status_for_user(
         .filter(status=LinkedAccount.Status.LINKED)
         .select_related("broker")
     )
-    consent_expires_at = min((a.consent_expires_estimate for a in accounts), default=None)
+    consent_expires_at = consent_end(accounts, check)
     answered = check is not None and check.checked_at is not None
     facts = JourneyFacts(
         email_verified=user_has_verified_email(user),

@@ -23,6 +23,13 @@ if TYPE_CHECKING:
 from brokers.journey import CONSENT_LIFETIME
 
 
+def day_end(day: datetime.date) -> datetime.datetime:
+    """The moment a platform date (YYYYMMDD, Korean time) is over: the next day's midnight."""
+    return timezone.make_aware(
+        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
+    )
+
+
 class Broker(models.Model):
     """A financial-investment company reachable through the open platform."""
 
@@ -76,6 +83,42 @@ class Broker(models.Model):
 
     def __str__(self) -> str:
         return f"{self.korean_name} ({self.short_name})"
+
+
+class UnsupportedService(models.Model):
+    """A broker's account service that answered "not supported" (6001), remembered so that it
+    is not called again: at most one probe a month (`probe_after`) to notice when it arrives.
+
+    Written by the platform client on a 6001 for a whole service (`brokers.registry`); an admin
+    sees the rows beside the broker and deletes one to have the service asked again at once.
+    """
+
+    class Service(models.TextChoices):
+        BALANCE = "balance", _("balance")
+        INTEREST = "interest", _("watchlist (interest)")
+
+    broker = models.ForeignKey(
+        Broker, on_delete=models.CASCADE, related_name="unsupported_services"
+    )
+    service = models.CharField(_("service"), max_length=20, choices=Service.choices)
+    first_refused_at = models.DateTimeField(_("first refused at"))
+    last_refused_at = models.DateTimeField(_("last refused at"))
+    probe_after = models.DateTimeField(
+        _("ask again after"), help_text=_("no call for this service before then")
+    )
+
+    class Meta:
+        ordering = ["broker__code", "service"]
+        verbose_name = _("unsupported service")
+        verbose_name_plural = _("unsupported services")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["broker", "service"], name="unsupported_service_once_per_broker"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.broker.short_name} {self.service}"
 
 
 class ConnectionQuerySet(models.QuerySet["Connection"]):
@@ -209,6 +252,18 @@ class LinkedAccount(models.Model):
         help_text=_("the last day of the last transaction window read"),
     )
     watchlist_synced_on = models.DateField(_("watchlist synced on"), null=True, blank=True)
+    flows_pending_from = models.DateField(
+        _("flows pending from"),
+        null=True,
+        blank=True,
+        help_text=_("the first day valued while its transactions could not be read"),
+    )
+    consent_expires_on = models.DateField(
+        _("consent expires on"),
+        null=True,
+        blank=True,
+        help_text=_("the last day of the consent as the platform reports it (newer answers)"),
+    )
     balance_fingerprint = models.CharField(
         _("balance fingerprint"),
         max_length=64,
@@ -233,11 +288,14 @@ class LinkedAccount(models.Model):
 
     @property
     def consent_expires_estimate(self) -> datetime.datetime:
-        """When the one-year portal consent behind this link most likely ends.
+        """When the portal consent behind this link ends.
 
-        The platform does not report consent dates, so the first time we saw the account
-        linked stands for the day the consent was given.
+        The platform's own date where its answer gave one (`serviceTermsExpireDate`: the
+        consent ends when that day does); otherwise one year from the first time we saw the
+        account linked, which stands for the day the consent was given.
         """
+        if self.consent_expires_on is not None:
+            return day_end(self.consent_expires_on)
         return self.created_at + CONSENT_LIFETIME
 
 
@@ -266,6 +324,12 @@ class PortalCheck(models.Model):
     is_member = models.BooleanField(_("portal member"), null=True, blank=True)
     checked_at = models.DateTimeField(_("last answered at"), null=True, blank=True)
     unknown_broker_codes = models.JSONField(_("unknown broker codes"), default=list, blank=True)
+    terms_expire_on = models.DateField(
+        _("platform consent expires on"),
+        null=True,
+        blank=True,
+        help_text=_("commonTermsExpireDate: the platform-wide consent's last day, where sent"),
+    )
     last_error_kind = models.CharField(_("last error kind"), max_length=30, blank=True)
     last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True)
 

@@ -32,6 +32,22 @@ class LinkedAccount:
     broker_code: str  # comId: five digits, e.g. "00002"; the platform sends " 00002"
     vt_acc_no: str  # vtAccNo: the virtual account number, up to 30 characters
     alias: str | None  # vtAccAlias: the user's name for the account, if any
+    # serviceTermsExpireDate (newer documents): the last day of this service's consent; the
+    # item's own, else the answer's top-level one. None where the platform does not say.
+    terms_expire: datetime.date | None = None
+    # endpoint (newer examples, in no field table): the broker's account-API base. Recorded for
+    # diagnosis only: calls go to the configured gateway, never to an address an answer names.
+    endpoint: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Membership:
+    """register/search: whether the person is a portal member, and until when their
+    platform-wide consent to provide financial data runs (commonTermsExpireDate, newer
+    documents; None where not sent)."""
+
+    is_member: bool
+    terms_expire: datetime.date | None = None
 
 
 @dataclass(frozen=True, slots=True)

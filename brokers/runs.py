@@ -35,6 +35,7 @@ BUDGET = "budget"  # skipped: the day's platform budget could not cover this acc
 NOT_CONNECTED = "not_connected"  # skipped: no usable grant (never connected, disconnected)
 UNLINKED = "unlinked"  # skipped: the account is no longer linked at the portal
 SUPERSEDED = "superseded"  # skipped: the queued run was already taken by another delivery
+HOLIDAY = "holiday"  # skipped: a nightly run on a day the KRX is shut
 STALE = "stale"  # failed: left running past the time limit (its worker died or hung)
 TIMEOUT = "timeout"  # failed: the task's time limit interrupted it
 INTERNAL = "internal"  # failed: an error of ours, not the platform's (logged with a trace)
@@ -45,6 +46,7 @@ _MESSAGES = {
     NOT_CONNECTED: "the user has no active connection",
     UNLINKED: "the account is no longer linked at the portal",
     SUPERSEDED: "this run had already been started or finished",
+    HOLIDAY: "the exchange is closed that day: nothing to sync",
     STALE: "the sync did not finish within its time limit",
     TIMEOUT: "the sync ran out of time",
     INTERNAL: "an internal error stopped the sync",

@@ -221,12 +221,14 @@ def linked_accounts_record(
                     vt_acc_no=item.vt_acc_no,
                     vt_acc_no_last4=item.vt_acc_no[-4:],
                     alias=item.alias or "",
+                    consent_expires_on=item.terms_expire,
                 )
             )
             continue
         account.alias = item.alias or ""
         account.status = LinkedAccount.Status.LINKED
-        account.save(update_fields=["alias", "status", "updated_at"])
+        account.consent_expires_on = item.terms_expire
+        account.save(update_fields=["alias", "status", "consent_expires_on", "updated_at"])
     unlinked = []
     for number, account in existing.items():
         if number not in seen and account.status == LinkedAccount.Status.LINKED:

@@ -13,15 +13,16 @@ client itself never sleeps and never retries.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from brokers.records import (
     BalanceSummary,
     EquityHolding,
     FundHolding,
     LinkedAccount,
+    Membership,
     OtherHolding,
     PortfolioEquity,
     PortfolioFund,
@@ -54,12 +55,17 @@ class CallContext:
         header `X-Sandbox-As-Of`), so it is sent only where the sandbox is enabled and is
         ignored elsewhere; such answers never go through the short cache, whose entries are
         for the present.
+    notes: filled in by the client as it goes: one entry per paged query whose counts
+        (`totalCnt`, `count`) disagree with the rows it received, or whose paging restarted or
+        stopped (a loop, the cap), with the pages and items received and how paging ended.
+        For the run's record (diagnosis); counts never decide anything.
     """
 
     ip_address: str | None = None
     attempt: int = 1
     use_cache: bool = True
     as_of: datetime.date | None = None
+    notes: list[dict[str, Any]] = field(default_factory=list, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +80,9 @@ class Balance:
     equities: tuple[EquityHolding, ...]
     funds: tuple[FundHolding, ...]
     others: tuple[OtherHolding, ...]
+    # False when a list's paging looped (twice) and was stopped: the summary is whole, the
+    # lists hold only the pages read before the loop.
+    complete: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +106,7 @@ class Portfolio:
     equities: tuple[PortfolioEquity, ...]
     funds: tuple[PortfolioFund, ...]
     others: tuple[PortfolioOther, ...]
+    complete: bool = True  # as for `Balance`
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +154,10 @@ class Upstream(Protocol):
 
     # Membership and links (the common APIs; no OAuth grant needed) ------------------------
     def is_member(self, identity: Identity, *, context: CallContext | None = None) -> bool: ...
+
+    def membership(
+        self, identity: Identity, *, context: CallContext | None = None
+    ) -> Membership: ...
 
     def linked_accounts(
         self, identity: Identity, *, context: CallContext | None = None

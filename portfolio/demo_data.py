@@ -1,7 +1,7 @@
 """Demo-like portfolio data written straight into the tables, for tests and the benchmark.
 
 `portfolio_seed` gives a user N linked accounts with daily valuations over a span of days
-(weekdays, as the nightly sync after market close records them), current holdings, their
+(KRX trading days, as the nightly sync after market close records them), current holdings, their
 history, transactions with the deposits and withdrawals the valuations' flows come from, and
 watchlists; optionally a weights-only (star) account. Rows are bulk-inserted: thousands of
 days × hundreds of holdings take a second or two, where replaying syncs would take minutes.
@@ -36,6 +36,7 @@ from portfolio.models import (
     TransactionType,
     WatchGroup,
 )
+from portfolio.trading_days import trading_days
 
 ZERO = Decimal(0)
 WON = Decimal(1)
@@ -63,11 +64,9 @@ def _won(value: Decimal) -> Decimal:
     return value.quantize(WON, rounding=ROUND_HALF_EVEN)
 
 
-def weekdays(*, end: datetime.date, days: int) -> list[datetime.date]:
-    """The weekdays in the `days` calendar days ending with `end` (inclusive)."""
-    first = end - datetime.timedelta(days=days - 1)
-    span = (first + datetime.timedelta(days=n) for n in range(days))
-    return [day for day in span if day.weekday() < 5]
+def market_days(*, end: datetime.date, days: int) -> list[datetime.date]:
+    """The KRX trading days in the `days` calendar days ending with `end` (inclusive)."""
+    return trading_days(end - datetime.timedelta(days=days - 1), end)
 
 
 def instruments_ensure(*, count: int, prefix: str = "") -> list[Instrument]:
@@ -149,11 +148,11 @@ def portfolio_seed(
     synced_at: datetime.datetime | None = None,
 ) -> Seeded:
     """Give `user` `accounts` accounts with amounts (and a star account if `star`), each with
-    `holdings` equities and a fund, valued every weekday of the `days` days ending at `end`.
+    `holdings` equities and a fund, valued every trading day of the `days` days ending at `end`.
     With `connect`, an active connection (without tokens: nothing will sync it) is added so
     the accounts show as linked. Returns the accounts and the valuation dates."""
     rng = random.Random(seed)  # noqa: S311 - demo data, not a secret
-    dates = weekdays(end=end, days=days)
+    dates = market_days(end=end, days=days)
     synced_at = synced_at or timezone.now()
     if connect:
         Connection.objects.update_or_create(

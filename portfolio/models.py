@@ -308,6 +308,20 @@ class DailyValuation(models.Model):
     purchase_value = money_field(_("purchase value"), null=True)
     profit_loss = money_field(_("profit or loss"), null=True)
     total_value = money_field(_("total value"), null=True)
+    # The rest of the broker's summary, stored as given (None where it was not sent).
+    substitute = money_field(_("substitute (대용금)"), null=True)
+    receivable = money_field(_("receivable (미수금)"), null=True)
+    subs_margin = money_field(_("substitute margin (대용증거금)"), null=True)
+    loan_credit = money_field(_("loans and credit (대출/신용금)"), null=True)
+    cash_withdrawable = money_field(_("cash available to withdraw (출금가능액)"), null=True)
+    flows_pending = models.BooleanField(
+        _("flows pending"),
+        default=False,
+        help_text=_(
+            "the balance was read but the day's transactions were not: returns leave this day "
+            "out until a later sync reads them"
+        ),
+    )
     inflow = money_field(_("external inflow"), default=ZERO)
     outflow = money_field(_("external outflow"), default=ZERO)
     is_derived = models.BooleanField(
@@ -334,6 +348,18 @@ class DailyValuation(models.Model):
     @property
     def net_flow(self) -> Decimal:
         return self.inflow - self.outflow
+
+    @property
+    def liabilities(self) -> Decimal:
+        """What the account owes the broker: loans and credit plus unpaid receivables."""
+        return (self.loan_credit or ZERO) + (self.receivable or ZERO)
+
+    @property
+    def net_value(self) -> Decimal | None:
+        """순자산: the broker's total (총평가금액) less loans and credit and receivables."""
+        if self.total_value is None:
+            return None
+        return self.total_value - self.liabilities
 
 
 class TransactionType(models.TextChoices):

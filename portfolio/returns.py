@@ -80,6 +80,10 @@ class ValuationPoint:
     value: Decimal
     inflow: Decimal = ZERO  # money put in (DEP), as a positive amount
     outflow: Decimal = ZERO  # money taken out (WID), as a positive amount
+    # The balance was read but the sub-period's transactions not yet: its flows are unknown,
+    # so returns leave the point out (it is always at the end of a series: transactions are
+    # read in order, and reading them settles every earlier day).
+    pending: bool = False
 
     @property
     def net_flow(self) -> Decimal:
@@ -133,8 +137,9 @@ def _window(
     start: datetime.date | None,
     end: datetime.date | None,
 ) -> list[ValuationPoint]:
-    """The points a range is chained over: its base point first, nothing after `end`."""
-    ordered = [p for p in _ordered(points) if end is None or p.date <= end]
+    """The points a range is chained over: its base point first, nothing after `end`, and no
+    point whose flows are pending (a deposit must never count as a gain)."""
+    ordered = [p for p in _ordered(points) if (end is None or p.date <= end) and not p.pending]
     if start is None:
         return ordered
     base = 0
@@ -188,9 +193,11 @@ def combine(accounts: Iterable[Iterable[ValuationPoint]]) -> list[ValuationPoint
     total: list[ValuationPoint] = []
     for day in days:
         value = inflow = outflow = ZERO
+        pending = False
         for index, points in enumerate(by_date):
             point = points.get(day)
             if point is not None:
+                pending = pending or point.pending
                 if last_values[index] is None:
                     if point.value >= ZERO:
                         inflow += point.value
@@ -203,7 +210,7 @@ def combine(accounts: Iterable[Iterable[ValuationPoint]]) -> list[ValuationPoint
             carried = last_values[index]
             if carried is not None:
                 value += carried
-        total.append(ValuationPoint(day, value, inflow, outflow))
+        total.append(ValuationPoint(day, value, inflow, outflow, pending))
     return total
 
 

@@ -34,6 +34,7 @@ from portfolio.returns import (
     time_weighted_return,
     unrealised_pl,
 )
+from portfolio.trading_days import previous_trading_day
 
 
 def valuations_for_user(
@@ -65,10 +66,12 @@ def valuations_for_user(
         )
         rows = rows.filter(Q(date__gt=start) | Q(pk__in=bases))
     series: dict[int, list[ValuationPoint]] = {}
-    for account_id, day, total, inflow, outflow in rows.order_by("account_id", "date").values_list(
-        "account_id", "date", "total_value", "inflow", "outflow"
-    ):
-        series.setdefault(account_id, []).append(ValuationPoint(day, total, inflow, outflow))
+    for account_id, day, total, inflow, outflow, pending in rows.order_by(
+        "account_id", "date"
+    ).values_list("account_id", "date", "total_value", "inflow", "outflow", "flows_pending"):
+        series.setdefault(account_id, []).append(
+            ValuationPoint(day, total, inflow, outflow, pending)
+        )
     return series
 
 
@@ -367,7 +370,9 @@ class Figures:
         V_t − F_t − V_{t−1}, and that over V_{t−1} (the last sub-period's TWR factor − 1).
     profit_loss / pl_rate: the sum of the brokers' unrealised P/L and that over the sum of
         purchase values (a fraction).
-    twr: the time-weighted return of the range (a fraction).
+    twr: the time-weighted return of the range (a fraction), on total_value (총평가금액).
+    liabilities / net_value: the accounts' latest loans and credit plus receivables, and
+        순자산 = total_value − liabilities (what is left once the broker is paid back).
     """
 
     as_of: datetime.date
@@ -378,6 +383,18 @@ class Figures:
     purchase_value: Decimal | None
     pl_rate: Decimal | None
     twr: Decimal | None
+    liabilities: Decimal = Decimal(0)
+    since: datetime.date | None = None  # the valuation the day's change is measured from
+
+    @property
+    def net_value(self) -> Decimal:
+        return self.total_value - self.liabilities
+
+    @property
+    def since_other_than_previous_trading_day(self) -> bool:
+        """Whether the change is measured from a day other than the KRX trading day before
+        `as_of` (a sync was missed): the page then names the day."""
+        return self.since is not None and self.since != previous_trading_day(self.as_of)
 
 
 @dataclass(frozen=True, slots=True)
@@ -418,8 +435,10 @@ def overview_figures(
     if not total:
         return None
     last = total[-1]
-    day_change = day_return = None
-    if len(total) >= 2:
+    day_change = day_return = since = None
+    # A last day whose flows are pending cannot say what it gained: a deposit is not a gain.
+    if len(total) >= 2 and not last.pending:
+        since = total[-2].date
         previous = total[-2].value
         day_change = last.value - last.net_flow - previous
         day_return = day_change / previous if previous > 0 else None
@@ -449,4 +468,6 @@ def overview_figures(
         purchase_value=purchase,
         pl_rate=pl_rate,
         twr=performance.total_return,
+        liabilities=sum((row.liabilities for row in latest), Decimal(0)),
+        since=since,
     )

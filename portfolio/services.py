@@ -579,6 +579,11 @@ def _valuation_figures(
         "purchase_value": purchase,
         "profit_loss": profit_loss,
         "total_value": total,
+        "substitute": given("substitute"),
+        "receivable": given("receivable"),
+        "subs_margin": given("subs_margin"),
+        "loan_credit": given("loan_credit"),
+        "cash_withdrawable": given("cash_av_withdraw"),
         "is_derived": derived,
     }
 
@@ -610,8 +615,13 @@ def account_balance_apply(
     equities: Sequence[records.EquityHolding],
     funds: Sequence[records.FundHolding],
     others: Sequence[records.OtherHolding],
+    lists_complete: bool = True,
 ) -> HoldingsApplied:
     """Store a whole balance answer (every asset type, every page) of an account on `as_of`.
+
+    `lists_complete` False (a list's paging looped and was stopped): only the day's valuation
+    is written, from the summary, and the holdings stay as they were, as for a stale answer:
+    a position missing from a cut list would read as sold.
 
     Replaces the current holdings, learns instruments, closes and opens history periods only
     where a position changed, and upserts the day's valuation with its flows. An answer older
@@ -628,7 +638,7 @@ def account_balance_apply(
         raise ValueError("a balance answer with no summary and no holding cannot be applied")
     current = _snapshot_date_locked(account)
     figures = _valuation_figures(summary, lines)
-    if current is not None and as_of < current:
+    if (current is not None and as_of < current) or not lists_complete:
         if figures is not None:
             _valuation_save(account, as_of, figures)
         return HoldingsApplied(as_of=as_of, stale=True)
@@ -651,7 +661,7 @@ def account_ratios_apply(
     current holdings writes nothing. SQL: at most 11 statements, whatever the number of lines.
     """
     current = _snapshot_date_locked(account)
-    if current is not None and as_of < current:
+    if (current is not None and as_of < current) or not portfolio.complete:
         return HoldingsApplied(as_of=as_of, stale=True)
     opened, closed = _positions_save(account, as_of, _portfolio_lines(portfolio))
     _snapshot_save(
@@ -737,6 +747,20 @@ def account_transactions_replace(
     if stale or fresh:
         _valuation_flows_refresh(account, start, end)
     return TransactionsReplaced(inserted=len(fresh), deleted=len(stale), unchanged=len(kept))
+
+
+def account_flows_pending_mark(*, account: LinkedAccount, as_of: datetime.date) -> None:
+    """The day's valuation was written from a balance, but the transactions due with it could
+    not be read: its flows are unknown, so returns leave it out until they are. 1 statement."""
+    DailyValuation.objects.filter(account=account, date=as_of).update(flows_pending=True)
+
+
+def account_flows_settle(*, account: LinkedAccount, through: datetime.date) -> None:
+    """Transactions were read through `through`: the valuations up to it have their flows
+    (recomputed as the rows were written). At most 1 statement."""
+    DailyValuation.objects.filter(account=account, flows_pending=True, date__lte=through).update(
+        flows_pending=False
+    )
 
 
 @transaction.atomic

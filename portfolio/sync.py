@@ -14,6 +14,21 @@ One account's sync (`account_sync`) fetches first and writes after:
 4. write everything, the account's sync state and the run's success in ONE database
    transaction, so a sync that fails, is killed or times out leaves the previous data whole.
 
+A sync keeps what it read completely. When the balance was read but the transactions due with
+it failed (transiently: a timeout, a cut-off body, paging that looped), the balance is stored
+and the user sees today's figures, but the day's valuation is marked `flows_pending`: its
+deposits and withdrawals are unknown, so the returns leave that day out instead of counting a
+deposit as a gain. The fingerprint and `transactions_synced_through` are not advanced, so the
+next attempt (queued as for any transient failure) or the next night reads the same window
+again; once it is read, the flows are recomputed and the pending mark is cleared. The run is
+recorded as failed with the transactions' error kind, and its detail says the balance was kept.
+A list whose paging looped keeps only the summary's valuation (holdings stay as they were). A
+query whose counts (`totalCnt`/`count`) disagree with its rows, or whose paging restarted or
+stopped, is described in the run's detail under `paging` (pages, items, counts, how it ended).
+
+Nightly syncs are for KRX trading days only (`portfolio.trading_days`): on a holiday the plan
+queues nothing and no call goes out.
+
 "Something moved" has to be known before writing, since the transactions must be fetched
 before the transaction that writes them begins: the fingerprint is a digest of what a trade or
 a cash movement changes (each position's quantity and purchase value, and cash) and not of
@@ -50,6 +65,7 @@ from brokers.clients import get_upstream
 from brokers.errors import ACCOUNT_GONE, REAUTH_REQUIRED, PlatformError
 from brokers.models import Connection, LinkedAccount, SyncProblem, SyncRun
 from brokers.openplatform.client import ASSET_TYPES
+from brokers.registry import REFUSED, service_state
 from brokers.resilience import backoff_delay
 from brokers.selectors import platform_budget_today
 from brokers.services import connection_ensure_fresh, connection_refresh
@@ -60,10 +76,13 @@ if TYPE_CHECKING:
 
 from portfolio.services import (
     account_balance_apply,
+    account_flows_pending_mark,
+    account_flows_settle,
     account_ratios_apply,
     account_transactions_replace,
     account_watchlist_replace,
 )
+from portfolio.trading_days import is_trading_day
 
 logger = logging.getLogger(__name__)
 
@@ -194,6 +213,14 @@ class _Fetched:
     transactions: tuple[Any, ...] = ()
     watchlist: tuple[Any, ...] | None = None
     dropped: int = 0  # transaction rows dated outside the window asked for
+    # The transactions due could not be read (a transient failure): the balance is kept and
+    # its valuation's flows are pending (see the module docstring).
+    transactions_error: PlatformError | None = None
+    paging: tuple[dict[str, Any], ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        return self.transactions_error is None
 
 
 def _fetch(
@@ -217,7 +244,22 @@ def _fetch(
     dropped = 0
     if window is not None:
         start, end = window
-        fetched = upstream.transactions(connection, account, start, end, context=context)
+        try:
+            fetched = upstream.transactions(connection, account, start, end, context=context)
+        except PlatformError as exc:
+            # A permanent refusal (or a token to refresh) ends the whole sync; a transient one
+            # keeps the balance already read completely.
+            if exc.permanent or exc.kind == REAUTH_REQUIRED:
+                raise
+            logger.info("account %s: balance kept, transactions failed (%s)", account.pk, exc.kind)
+            return _Fetched(
+                answer,
+                fingerprint,
+                moved,
+                window,
+                transactions_error=exc,
+                paging=tuple(context.notes),
+            )
         # The window's rows replace the stored ones of the same days: a row dated outside it
         # (a broker ignoring the dates asked for) would collide with rows it does not own.
         rows = tuple(row for row in fetched if start <= row.date <= end)
@@ -225,9 +267,11 @@ def _fetch(
         if dropped:
             logger.warning("account %s: %s transactions outside the window", account.pk, dropped)
     watchlist = None
-    if watchlist_due(account, as_of):
+    if watchlist_due(account, as_of) and service_state(account.broker, "interest") != REFUSED:
         watchlist = upstream.watchlist(connection, account, context=context)
-    return _Fetched(answer, fingerprint, moved, window, rows, watchlist, dropped)
+    return _Fetched(
+        answer, fingerprint, moved, window, rows, watchlist, dropped, paging=tuple(context.notes)
+    )
 
 
 def _fetch_with_fresh_token(
@@ -257,6 +301,8 @@ def _write(
     """Write one sync's data, the account's sync state and the run's success, atomically.
     A fixed number of statements, whatever the number of holdings or transactions."""
     detail: dict[str, Any] = {"moved": fetched.moved}
+    if fetched.paging:
+        detail["paging"] = list(fetched.paging)
     with transaction.atomic():
         answer = fetched.answer
         if isinstance(answer, Balance):
@@ -267,6 +313,7 @@ def _write(
                 equities=answer.equities,
                 funds=answer.funds,
                 others=answer.others,
+                lists_complete=answer.complete,
             )
             detail["source"] = "balance"
         else:
@@ -274,7 +321,11 @@ def _write(
             detail["source"] = "portfolio"
         detail["holdings"] = len(answer.equities) + len(answer.funds) + len(answer.others)
         detail.update(opened=applied.opened, closed=applied.closed, stale_answer=applied.stale)
+        if not answer.complete:
+            detail["lists_complete"] = False
         now = timezone.now()
+        if not fetched.complete:
+            return _write_partial(account, fetched, as_of, applied.stale, detail, run_id, calls)
         state: dict[str, Any] = {
             "last_success_at": now,
             "sync_problem": "",
@@ -296,6 +347,9 @@ def _write(
                 "outside_window": fetched.dropped,
             }
             state["transactions_synced_through"] = end
+            if account.flows_pending_from is not None:
+                account_flows_settle(account=account, through=end)
+                state["flows_pending_from"] = None
         if fetched.watchlist is not None:
             detail["watch_groups"] = account_watchlist_replace(
                 account=account, groups=fetched.watchlist
@@ -303,6 +357,42 @@ def _write(
             state["watchlist_synced_on"] = as_of
         LinkedAccount.objects.filter(pk=account.pk).update(**state)
         runs.run_succeed(run_id=run_id, calls_used=calls, detail=detail, now=now)
+    return detail
+
+
+def _write_partial(
+    account: LinkedAccount,
+    fetched: _Fetched,
+    as_of: datetime.date,
+    stale: bool,
+    detail: dict[str, Any],
+    run_id: int,
+    calls: int,
+) -> dict[str, Any]:
+    """The rest of `_write` (inside its transaction) when the transactions failed: the balance
+    stays, its flows are pending, nothing that would skip the next read is advanced, and the
+    run fails with the transactions' error and says what was kept."""
+    error = fetched.transactions_error
+    assert error is not None  # noqa: S101 - only called for a partial fetch
+    account_flows_pending_mark(account=account, as_of=as_of)
+    detail["kept"] = "balance"
+    detail["transactions"] = {"failed": error.kind}
+    if error.retry_after is not None:
+        detail["retry_after"] = error.retry_after
+    state: dict[str, Any] = {"flows_pending_from": account.flows_pending_from or as_of}
+    if not stale:
+        state["synced_as_of"] = as_of
+    LinkedAccount.objects.filter(pk=account.pk).update(**state)
+    done = runs.run_fail(
+        run_id=run_id,
+        kind=error.kind,
+        calls_used=calls,
+        message=f"balance kept; transactions not read: {error.message}",
+        platform_code=error.code,
+        detail=detail,
+    )
+    if not done:
+        raise runs.ClaimLost(f"run {run_id} was no longer running")
     return detail
 
 
@@ -378,6 +468,9 @@ def account_sync(
         runs.run_skip(run_id=run_id, kind=skipped)
         return SyncOutcome(state=SyncRun.State.SKIPPED, run_id=run_id, failure_kind=skipped)
     day = as_of or sync_date()
+    if trigger == SyncRun.Trigger.NIGHTLY and as_of is None and not is_trading_day(day):
+        runs.run_skip(run_id=run_id, kind=runs.HOLIDAY)
+        return SyncOutcome(state=SyncRun.State.SKIPPED, run_id=run_id, failure_kind=runs.HOLIDAY)
     if not runs.run_start(run_id=run_id, as_of=day):
         kind = SyncRun.objects.filter(pk=run_id).values_list("failure_kind", flat=True).first()
         return SyncOutcome(
@@ -394,6 +487,9 @@ def account_sync(
     try:
         fetched = _fetch_with_fresh_token(client, connection, account, day, context)
         _write(account, fetched, day, run_id=run_id, calls=used())
+        if fetched.transactions_error is not None:
+            # The run is already failed, with the balance kept: only the retry remains to do.
+            raise fetched.transactions_error
     except PlatformError as exc:
         logger.info("sync of account %s failed: %s", account.pk, exc.kind)
         if exc.permanent:
@@ -500,6 +596,7 @@ class NightlyPlan:
     queued: list[SyncRun] = field(default_factory=list)
     skipped: list[SyncRun] = field(default_factory=list)
     already_planned: bool = False
+    holiday: bool = False  # not a KRX trading day: nothing is queued
 
 
 class _Candidate(TypedDict):
@@ -558,6 +655,10 @@ def nightly_sync_plan(*, now: datetime.datetime | None = None) -> NightlyPlan:
     """
     now = now or timezone.now()
     as_of = timezone.localdate(now)
+    if not is_trading_day(as_of):
+        # The KRX is shut (a weekend, 설날, 추석, an election day): nothing moved, no call.
+        logger.info("nightly sync: %s is not a KRX trading day; nothing queued", as_of)
+        return NightlyPlan(as_of=as_of, budget_remaining=None, budget_for_syncs=None, holiday=True)
     budget = platform_budget_today()
     remaining = budget.remaining if budget is not None else None
     available = None if remaining is None else max(0, remaining - settings.SYNC_BUDGET_RESERVE)

@@ -3,15 +3,24 @@
 - Balance and portfolio ask with `ALL` where the registry says the broker supports it (and fall
   back to per-type queries if the broker answers 6001/6002 after all); otherwise they ask for
   every asset type (CASH, EQTY, FUND, ETC), each through every page.
-- Paging follows `page` keys until there are none. A 6003 (invalid key), a key seen before (a
-  loop) or pages that do not add up to the announced total (a dropped page) start the query
-  again from the first page, once; a second failure ends it (a loop as a permanent `bug`, never
-  an endless run). A hard cap of pages bounds everything else.
+- Paging ends when the page key says so (`"null"`, `""` or missing). `totalCnt` and `count`
+  are not a contract (the seeds' own examples contradict their rows): where they disagree with
+  the rows (or paging restarted or stopped) they are recorded in the call context's notes for
+  the run's record, and they never decide anything. A key seen before, or a
+  numeric key that goes backwards, is a loop: that pass stops, and the query is asked once
+  more from the first page; a second loop stops for good and keeps the pages read (each item
+  once), marked incomplete. A 6003 (invalid key) also restarts once. A hard cap of pages
+  bounds everything else the same way.
+- Every account answer must echo the account asked (`accInfo.vtAccNo`, when present): another
+  account's answer is a permanent contract error and nothing of it is kept.
 - Transactions are asked for in windows no longer than the broker's known maximum; a 6006 (or a
   6005, too many results) splits the window (to the days the error names, else in halves) and
   the narrower limit is kept for the rest of the range. Rows are never deduplicated: the platform
-  gives no id, and two equal rows on one day are two transactions.
-- A broker without a balance service answers `RatiosOnly`, not an error.
+  gives no id, and two equal rows on one day are two transactions. A window whose paging did
+  not finish is a transient failure: its rows would replace stored ones they do not cover.
+- A broker without a balance service answers `RatiosOnly`, not an error. A service a broker
+  refuses as a whole (6001) is remembered in the registry (`brokers.registry`) and not asked
+  again for a month.
 - Every call goes through the broker's circuit breaker and the user's daily budget; balance and
   portfolio answers are cached briefly per account.
 """
@@ -22,14 +31,14 @@ import dataclasses
 import datetime
 import logging
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 
+from brokers import registry
 from brokers.call_log import CallInfo
 from brokers.errors import (
-    BUG,
     IDENTITY_MISMATCH,
     INVALID_PAGE,
     RANGE_EXCEEDED,
@@ -43,16 +52,18 @@ from brokers.openplatform import envelope
 from brokers.openplatform.http import Transport
 from brokers.openplatform.oauth import OAuthClient, check_transport_security
 from brokers.openplatform.parsing import (
+    check_account_echo,
     parse_balance,
     parse_consent_search,
     parse_interest,
+    parse_membership,
     parse_portfolio,
-    parse_register_search,
     parse_transactions,
 )
 from brokers.records import (
     BalancePage,
     LinkedAccount,
+    Membership,
     PortfolioPage,
     Transaction,
     TransactionPage,
@@ -81,6 +92,8 @@ ASSET_TYPES = ("CASH", "EQTY", "FUND", "ETC")
 # More pages than any real account needs (500 holdings in pages of 10 is 50 per type): a cap
 # that only a misbehaving upstream reaches, so a sync cannot run forever.
 MAX_PAGES = 200
+# How paging of one query ended, as recorded in the notes.
+END, LOOP, CAP = "end", "loop", "cap"
 # The platform asks for the first page of transactions with "" (balance/portfolio: "null").
 FIRST_TRANSACTION_PAGE = ""
 COMMON_BREAKER = "common"  # the member APIs are not addressed to a broker
@@ -93,8 +106,12 @@ P = TypeVar("P", BalancePage, PortfolioPage, TransactionPage)
 R = TypeVar("R")
 
 
-class PagingLoop(PlatformError):
-    """The upstream handed back a page key it had already given: following it would loop."""
+@dataclasses.dataclass
+class Paged(Generic[P]):
+    """Every page one query gave, and whether paging reached its end."""
+
+    pages: list[P]
+    complete: bool
 
 
 @dataclasses.dataclass(frozen=True)
@@ -216,9 +233,11 @@ class OpenPlatformClient:
 
     def is_member(self, identity: Any, *, context: CallContext | None = None) -> bool:
         """Whether the person is a member of the platform's fintech portal."""
-        return self._common_call(
-            "register", identity, parse_register_search, context or CallContext()
-        )
+        return self.membership(identity, context=context).is_member
+
+    def membership(self, identity: Any, *, context: CallContext | None = None) -> Membership:
+        """Membership, with the platform-wide consent's expiry where the platform sends it."""
+        return self._common_call("register", identity, parse_membership, context or CallContext())
 
     def linked_accounts(
         self, identity: Any, *, context: CallContext | None = None
@@ -261,25 +280,33 @@ class OpenPlatformClient:
         broker = account.broker
         if not broker.has_balance:
             return RatiosOnly(reason=f"{broker.short_name} offers no balance service")
+        state = registry.service_state(broker, "balance")
+        if state == registry.REFUSED:
+            return RatiosOnly(reason=f"{broker.short_name} refused the balance service")
         cached = self._cached("balance", account, Balance, context)
         if cached is not None:
             return cached
         try:
-            pages = self._whole_account(
+            pages, complete = self._whole_account(
                 conn, account, "balance", envelope.balance_body, parse_balance, context
             )
         except PlatformError as exc:
             if exc.kind != UNSUPPORTED:
                 raise
-            # Every way of asking was refused: the broker has no balance service. The registry
-            # should say so (has_balance), which saves these calls next time.
+            # Every way of asking was refused: the broker has no balance service. Remembered,
+            # so that the next syncs go straight to the portfolio for a month.
             logger.warning("broker %s refuses every balance query", broker.short_name)
+            registry.service_refusal_record(broker, "balance")
             return RatiosOnly(reason=f"{broker.short_name} offers no balance service")
+        if state == registry.PROBE:
+            registry.service_answered(broker, "balance")
         result = Balance(
             summary=next((p.summary for _, p in pages if p.summary is not None), None),
             **_holdings(pages),
+            complete=complete,
         )
-        self._remember("balance", account, result, context)
+        if complete:
+            self._remember("balance", account, result, context)
         return result
 
     def portfolio(
@@ -290,14 +317,16 @@ class OpenPlatformClient:
         cached = self._cached("portfolio", account, Portfolio, context)
         if cached is not None:
             return cached
-        pages = self._whole_account(
+        pages, complete = self._whole_account(
             conn, account, "portfolio", envelope.portfolio_body, parse_portfolio, context
         )
         result = Portfolio(
             cash_amt=next((p.cash_amt for _, p in pages if p.cash_amt is not None), None),
             **_holdings(pages),
+            complete=complete,
         )
-        self._remember("portfolio", account, result, context)
+        if complete:
+            self._remember("portfolio", account, result, context)
         return result
 
     def transactions(
@@ -330,10 +359,12 @@ class OpenPlatformClient:
                 )
 
             try:
-                pages = self._paged(
+                paged = self._paged(
                     fetch,
                     first=FIRST_TRANSACTION_PAGE,
                     items=lambda page: len(page.transactions),
+                    label=f"transaction {cursor:%Y%m%d}-{window_end:%Y%m%d}",
+                    context=context,
                 )
             except PlatformError as exc:
                 if exc.kind not in (RANGE_EXCEEDED, TOO_MANY_RESULTS) or days <= 1:
@@ -342,7 +373,11 @@ class OpenPlatformClient:
                 # rest of the range: the broker's limit does not change between windows.
                 limit = narrower_window(days, exc)
                 continue
-            rows.extend(row for page in pages for row in page.transactions)
+            if not paged.complete:
+                # Rows of a window replace the stored ones of its days: a window read in part
+                # would delete what it missed. Ask again later.
+                raise PlatformError(TRANSIENT, "transaction paging did not reach its end")
+            rows.extend(row for page in paged.pages for row in page.transactions)
             cursor = window_end + _days(1)
         return tuple(rows)
 
@@ -351,10 +386,15 @@ class OpenPlatformClient:
     ) -> tuple[WatchGroup, ...]:
         """The account's watchlist groups (one call; the service is not paged).
 
-        A broker without the service has, for us, an empty watchlist.
+        A broker without the service has, for us, an empty watchlist; its refusal is remembered
+        in the registry, and no call goes out for it until the monthly probe.
         """
+        broker = account.broker
+        state = registry.service_state(broker, "interest")
+        if state == registry.REFUSED:
+            return ()
         try:
-            return self._account_call(
+            groups = self._account_call(
                 conn,
                 account,
                 "interest",
@@ -364,8 +404,12 @@ class OpenPlatformClient:
             )
         except PlatformError as exc:
             if exc.kind == UNSUPPORTED:
+                registry.service_refusal_record(broker, "interest")
                 return ()
             raise
+        if state == registry.PROBE:
+            registry.service_answered(broker, "interest")
+        return groups
 
     # --- internals -----------------------------------------------------------------------
 
@@ -382,11 +426,12 @@ class OpenPlatformClient:
         body: Callable[[str, int, str], tuple[str, dict[str, Any]]],
         parse: Callable[[dict[str, Any]], P],
         context: CallContext,
-    ) -> list[tuple[str, P]]:
-        """Every page of a balance or portfolio query, each with its asset type."""
+    ) -> tuple[list[tuple[str, P]], bool]:
+        """Every page of a balance or portfolio query, each with its asset type, and whether
+        every query's paging reached its end."""
         broker = account.broker
 
-        def query(asset_type: str) -> list[P]:
+        def query(asset_type: str) -> Paged[P]:
             count = self._count(broker, asset_type)
             return self._paged(
                 lambda page: self._account_call(
@@ -394,11 +439,15 @@ class OpenPlatformClient:
                 ),
                 first=envelope.FIRST_PAGE,
                 items=_family_size(asset_type),
+                label=f"{service} {asset_type}",
+                context=context,
             )
 
         return self._by_asset_type(broker, query)
 
-    def _by_asset_type(self, broker: Any, query: Callable[[str], list[P]]) -> list[tuple[str, P]]:
+    def _by_asset_type(
+        self, broker: Any, query: Callable[[str], Paged[P]]
+    ) -> tuple[list[tuple[str, P]], bool]:
         """Every page of the account, each with the asset type it was asked for.
 
         Per type, a type the broker refuses (6001) is a product family it does not serve and
@@ -406,59 +455,85 @@ class OpenPlatformClient:
         """
         if broker.supports_all:
             try:
-                return [(ALL, page) for page in query(ALL)]
+                paged = query(ALL)
+                return [(ALL, page) for page in paged.pages], paged.complete
             except PlatformError as exc:
                 # The registry may be out of date: a broker refusing ALL is asked per type.
                 if exc.kind != UNSUPPORTED:
                     raise
         pages: list[tuple[str, P]] = []
+        complete = True
         refusals = 0
         for asset_type in ASSET_TYPES:
             try:
-                pages.extend((asset_type, page) for page in query(asset_type))
+                paged = query(asset_type)
             except PlatformError as exc:
                 if exc.kind != UNSUPPORTED:
                     raise
                 refusals += 1
                 if refusals == len(ASSET_TYPES):
                     raise
-        return pages
+                continue
+            pages.extend((asset_type, page) for page in paged.pages)
+            complete = complete and paged.complete
+        return pages, complete
 
     def _paged(
-        self, fetch: Callable[[str], P], *, first: str, items: Callable[[P], int]
-    ) -> list[P]:
-        """Every page of one query, in order, each item exactly once.
+        self,
+        fetch: Callable[[str], P],
+        *,
+        first: str,
+        items: Callable[[P], int],
+        label: str,
+        context: CallContext,
+    ) -> Paged[P]:
+        """Every page of one query, in order, each item exactly once, as far as paging goes.
 
-        Three signs that paging went wrong make the query start again from the first page,
-        once, discarding what was read: a 6003 (invalid page key), a page key seen before (the
-        upstream is looping) and pages whose items do not add up to the total the first page
-        announced (a page was dropped). If the second pass goes wrong too, the query fails:
-        `bug` for a loop, the platform's error for 6003, transient for a count mismatch. More
-        than MAX_PAGES pages is a `bug` at once.
+        Paging ends on the page key alone. A loop (a key seen before, or going backwards) or a
+        6003 (invalid key) ends the pass, and the query is asked once more from the first page,
+        discarding the first pass; a second 6003 is raised, a second loop keeps that pass's
+        pages and says the result is incomplete. The hard cap of MAX_PAGES keeps what it read,
+        incomplete, at once. What happened goes into `context.notes`, with the counts the
+        platform announced (which are recorded, never checked).
         """
-        failure = PlatformError(BUG, "paging failed")  # replaced by each failed pass
-        for _ in range(2):
+        restarts = 0
+        while True:
             try:
-                pages = self._follow_pages(fetch, first)
+                pages, ended = self._follow_pages(fetch, first)
             except PlatformError as exc:
-                if exc.kind != INVALID_PAGE and not isinstance(exc, PagingLoop):
+                if exc.kind != INVALID_PAGE or restarts:
                     raise
-                failure = exc
-            else:
-                total = pages[0].page.total_count
-                received = sum(items(page) for page in pages)
-                # A single answer is not checked: brokers answering ALL in one go report
-                # totals that need not match their lists (the seeds show it).
-                if len(pages) == 1 or total is None or received == total:
-                    return pages
-                failure = PlatformError(
-                    TRANSIENT, f"pages held {received} items where {total} were announced"
-                )
-            logger.warning("paging went wrong (%s); asking again from the first page", failure)
-        raise failure
+                logger.warning("%s: invalid page key; asking again from the first page", label)
+                restarts += 1
+                continue
+            if ended != LOOP or restarts:
+                break
+            logger.warning("%s: the page keys looped; asking again from the first page", label)
+            restarts += 1
+        received = sum(items(page) for page in pages)
+        total_count = pages[0].page.total_count
+        # Recorded where something is worth a look (counts that disagree with the rows, a
+        # restart, a loop, the cap): the tidy majority would only fill the run records.
+        if ended != END or restarts or (total_count is not None and total_count != received):
+            context.notes.append(
+                {
+                    "query": label,
+                    "pages": len(pages),
+                    "items": received,
+                    "total_cnt": total_count,
+                    "count": [page.page.count for page in pages],
+                    "ended": ended,
+                    "restarts": restarts,
+                }
+            )
+        if ended != END:
+            logger.warning("%s: paging stopped (%s) after %s pages", label, ended, len(pages))
+        return Paged(pages, complete=ended == END)
 
     @staticmethod
-    def _follow_pages(fetch: Callable[[str], P], first: str) -> list[P]:
+    def _follow_pages(fetch: Callable[[str], P], first: str) -> tuple[list[P], str]:
+        """The pages from the first key on, and how it ended: END (no next key), LOOP (a key
+        asked before, or a numeric key not after the previous one) or CAP (MAX_PAGES)."""
         pages: list[P] = []
         requested = {first}
         key = first
@@ -467,11 +542,11 @@ class OpenPlatformClient:
             pages.append(page)
             next_key = page.page.next_page
             if next_key is None:
-                return pages
-            if next_key in requested:
-                raise PagingLoop(BUG, "the platform repeated a page key (a loop)")
+                return pages, END
+            if next_key in requested or _goes_back(key, next_key):
+                return pages, LOOP
             if len(pages) >= MAX_PAGES:
-                raise PlatformError(BUG, f"more than {MAX_PAGES} pages: paging stopped")
+                return pages, CAP
             requested.add(next_key)
             key = next_key
 
@@ -510,14 +585,20 @@ class OpenPlatformClient:
         headers = {"Authorization": f"Bearer {token}"}
         if context.as_of is not None and settings.SANDBOX_ENABLED:
             headers[AS_OF_HEADER] = context.as_of.strftime("%Y%m%d")
+        vt_acc_no = account.vt_acc_no
+
+        def checked(answer: dict[str, Any]) -> R:
+            check_account_echo(answer, vt_acc_no)
+            return parse(answer)
+
         with self.breaker(broker).guard():
             self.user_budget.spend(conn.user_id)
             return self.transport.post_json(
                 f"{self.config.base_url}/v1/{broker}/account/{service}/search",
                 payload,
                 headers=headers,
-                info=CallInfo.for_account(service, broker, account.vt_acc_no, context.attempt),
-                parse=parse,
+                info=CallInfo.for_account(service, broker, vt_acc_no, context.attempt),
+                parse=checked,
             )
 
     def _cached(self, service: str, account: Any, kind: type, context: CallContext) -> Any:
@@ -555,6 +636,14 @@ def _family_size(asset_type: str) -> Callable[[Any], int]:
     if asset_type == "CASH":
         return lambda page: 0
     return lambda page: len(page.equities) + len(page.funds) + len(page.others)
+
+
+def _goes_back(key: str, next_key: str) -> bool:
+    """Whether a numeric page key goes back (or stays) from the key it follows: a loop.
+    Opaque keys cannot be compared; only a repeat catches their loops."""
+    if not (key.isdigit() and next_key.isdigit()):
+        return False
+    return int(next_key) <= int(key)
 
 
 def _days(n: int) -> datetime.timedelta:

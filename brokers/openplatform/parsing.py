@@ -21,13 +21,14 @@ from collections.abc import Mapping
 from decimal import Context, Decimal
 from typing import Any
 
-from brokers.errors import ParseError, error_from_response
+from brokers.errors import BodyNotJSON, ContractError, ParseError, error_from_response
 from brokers.records import (
     BalancePage,
     BalanceSummary,
     EquityHolding,
     FundHolding,
     LinkedAccount,
+    Membership,
     OtherHolding,
     PageInfo,
     PortfolioEquity,
@@ -76,7 +77,8 @@ def loads(raw: bytes | str) -> dict[str, Any]:
         data = json.loads(raw, parse_float=Decimal, parse_constant=_refuse_constant)
     except (ValueError, RecursionError):
         # ValueError covers malformed JSON, bad encodings and integers too long to convert.
-        raise ParseError("answer body is not valid JSON") from None
+        # A body cut off on the way is the usual cause: transient (`BodyNotJSON`).
+        raise BodyNotJSON("answer body is not valid JSON (cut off?)") from None
     if not isinstance(data, dict):
         raise ParseError("answer body is not a JSON object")
     return data
@@ -109,6 +111,19 @@ def parse_resp_code(d: Mapping[str, Any]) -> None:
     raise error_from_response(500, {"code": code, "message": message})
 
 
+def check_account_echo(d: Mapping[str, Any], vt_acc_no: str) -> None:
+    """Refuse an answer whose echoed `accInfo.vtAccNo` names another account than the one asked.
+
+    The platform echoes `accInfo` ("반환"); when the echo is there and differs (after stripping
+    the stray spaces echoes carry), the answer is not ours to store: `ContractError`. No echo
+    (the block or the field missing, or no value) is accepted.
+    """
+    acc_info = _block(_root(d), "accInfo", "accInfo")
+    echoed = _string(_get(acc_info, "vtAccNo"), "accInfo.vtAccNo")
+    if echoed is not None and echoed != vt_acc_no.strip():
+        raise ContractError("the answer names another virtual account than the one asked")
+
+
 def parse_register_search(d: Mapping[str, Any]) -> bool:
     """Whether the person is a member of the fintech portal (member/register/search)."""
     root = _root(d)
@@ -121,13 +136,24 @@ def parse_register_search(d: Mapping[str, Any]) -> bool:
     raise ParseError("result is neither member nor nonMember", path="result")
 
 
+def parse_membership(d: Mapping[str, Any]) -> Membership:
+    """register/search with the newer `commonTermsExpireDate` (YYYYMMDD) when present."""
+    return Membership(
+        is_member=parse_register_search(d),
+        terms_expire=_date(_get(_root(d), "commonTermsExpireDate"), "commonTermsExpireDate"),
+    )
+
+
 def parse_consent_search(d: Mapping[str, Any]) -> tuple[LinkedAccount, ...]:
     """The virtual accounts linked to our service under a valid consent (consent/search).
 
-    An empty tuple is a normal answer: the user has not linked any account to us yet.
+    An empty tuple is a normal answer: the user has not linked any account to us yet. The
+    newer `serviceTermsExpireDate` is read from each item or, as the example puts it, from the
+    top level; `endpoint` is read where an item has one.
     """
     root = _root(d)
     parse_resp_code(root)
+    top_terms = _date(_get(root, "serviceTermsExpireDate"), "serviceTermsExpireDate")
     accounts = []
     for path, item in _items(root, "vtAccList"):
         vt_acc_no = _required_string(item.get("vtAccNo"), f"{path}.vtAccNo")
@@ -138,6 +164,11 @@ def parse_consent_search(d: Mapping[str, Any]) -> tuple[LinkedAccount, ...]:
                 broker_code=_broker_code(item.get("comId"), f"{path}.comId"),
                 vt_acc_no=vt_acc_no,
                 alias=_string(item.get("vtAccAlias"), f"{path}.vtAccAlias"),
+                terms_expire=_date(
+                    _get(item, "serviceTermsExpireDate"), f"{path}.serviceTermsExpireDate"
+                )
+                or top_terms,
+                endpoint=_string(item.get("endpoint"), f"{path}.endpoint"),
             )
         )
     return tuple(accounts)

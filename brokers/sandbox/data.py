@@ -92,6 +92,9 @@ class AccountProfile(StrEnum):
     DEFAULT = "default"
     LARGE = "large"
     EMPTY = "empty"
+    # The default account bought partly on margin: a loan (loanCredit) and an unpaid
+    # purchase (receivable) that the broker's total does not subtract.
+    MARGIN = "margin"
 
 
 # --- Records ------------------------------------------------------------------------------
@@ -629,6 +632,10 @@ class _Ledger:
             self._emit(day, WITHDRAWAL, CASH_CODE, -amount, ZERO)
 
 
+# The unpaid purchase (미수금) of every margin account, in won.
+MARGIN_RECEIVABLE = Decimal(1_250_000)
+
+
 @functools.lru_cache(maxsize=512)
 def _ledger(vt_acc_no: str, profile: AccountProfile) -> _Ledger:
     return _Ledger(vt_acc_no, profile)
@@ -772,19 +779,23 @@ def _value(
     at_trade = sum((h.val_at_trade for h in holdings), ZERO)
     at_cur = sum((h.val_at_cur for h in holdings), ZERO)
     equity_value = sum((h.val_at_cur for h in equities), ZERO)
+    loan_credit = receivable = ZERO
+    if ledger.profile is AccountProfile.MARGIN:
+        loan_credit = (equity_value * 3 / 10 / 1000).quantize(_ONE, ROUND_DOWN) * 1000
+        receivable = MARGIN_RECEIVABLE
     summary = Summary(
         cash_balance=cash,
-        d1=cash,
-        d2=cash,
+        d1=cash - receivable,
+        d2=cash - receivable,
         substitute=(equity_value * 7 / 10).quantize(_ONE, ROUND_DOWN),
-        receivable=ZERO,
+        receivable=receivable,
         subs_margin=ZERO,
-        loan_credit=ZERO,
+        loan_credit=loan_credit,
         val_at_trade=at_trade,
         value_at_cur=at_cur,
         pro_loss=at_cur - at_trade,
         total_acc_val=cash + at_cur,
-        cash_av_withdraw=cash,
+        cash_av_withdraw=max(ZERO, cash - receivable),
     )
     return AccountSnapshot(
         vt_acc_no=ledger.vt_acc_no,

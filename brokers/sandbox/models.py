@@ -149,6 +149,7 @@ class VirtualAccount(models.Model):
         (AccountProfile.DEFAULT.value, "기본 (주식·펀드·채권·현금)"),
         (AccountProfile.LARGE.value, "대량 (500종목 이상)"),
         (AccountProfile.EMPTY.value, "현금만"),
+        (AccountProfile.MARGIN.value, "신용 (대출·미수금 있음)"),
     ]
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="accounts")

@@ -131,4 +131,14 @@ PERSONAS: dict[str, Persona] = {
         accounts=(PersonaAccount("diamond", "161145678901200001", alias="잠긴 회원"),),
         locked=True,
     ),
+    # A margin account: a loan and an unpaid receivable next to its holdings.
+    "jung": Persona(
+        "정미수",
+        "19880808",
+        "01067890123",
+        "jung",
+        accounts=(
+            PersonaAccount("diamond", "161256789012300001", AccountProfile.MARGIN, "신용 계좌"),
+        ),
+    ),
 }

@@ -180,9 +180,15 @@ def consent_item(com_id: str, vt_acc_no: str, alias: str) -> dict[str, str]:
     return {"comId": " " + com_id.strip(), "vtAccNo": vt_acc_no, "vtAccAlias": alias}
 
 
-def consent_list(items: Iterable[tuple[str, str, str]]) -> dict[str, list[dict[str, str]]]:
-    """``{"vtAccList": [...]}`` from (broker code, virtual account number, alias) triples."""
-    return {"vtAccList": [consent_item(*item) for item in items]}
+def consent_list(
+    items: Iterable[tuple[str, str, str]], *, terms_expire: date | None = None
+) -> dict[str, Any]:
+    """``{"vtAccList": [...]}`` from (broker code, virtual account number, alias) triples, with
+    the newer documents' top-level ``serviceTermsExpireDate`` (YYYYMMDD) when given."""
+    answer: dict[str, Any] = {"vtAccList": [consent_item(*item) for item in items]}
+    if terms_expire is not None:
+        answer["serviceTermsExpireDate"] = terms_expire.strftime("%Y%m%d")
+    return answer
 
 
 # --- Envelope -----------------------------------------------------------------------------
@@ -294,7 +300,8 @@ def _summary(snapshot: AccountSnapshot) -> dict[str, Any]:
         "d1": _double(s.d1),
         "d2": _double(s.d2),
         "substitute": _double(s.substitute),
-        "receivable": None,
+        # JSON null as in the seeds when there is none; an amount when there is one.
+        "receivable": _double(s.receivable) if s.receivable else None,
         "subsMargin": _double(s.subs_margin),
         "loanCredit": _double(s.loan_credit),
         "valAtTrade": _double(s.val_at_trade),

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 
-from brokers.errors import BUG, INVALID_PAGE, RATE_LIMITED, TRANSIENT, PlatformError
+from brokers.errors import INVALID_PAGE, RATE_LIMITED, TRANSIENT, PlatformError
 from brokers.models import Broker
 from brokers.openplatform import client as client_module
 from brokers.resilience import CircuitOpen
@@ -245,7 +245,7 @@ def test_a_repeated_page_key_restarts_once_and_yields_every_item_once(
     assert [h.isin for h in balance.equities] == [f"KR7{i:06d}003" for i in range(7)]
 
 
-def test_a_page_key_that_keeps_repeating_is_a_loop_and_a_permanent_bug(
+def test_a_page_key_that_keeps_repeating_stops_paging_and_keeps_the_pages_read(
     scripted, scripted_client, link
 ):
     connection, _, cyber = link
@@ -253,44 +253,82 @@ def test_a_page_key_that_keeps_repeating_is_a_loop_and_a_permanent_bug(
 
     def spoil(query):
         if query["assetType"] == "EQTY" and query["page"] != "null":
-            return Answer(200, _balance_page({"EQTY": []}, total=7, next_page=query["page"]))
+            rows = [_equity(3)]
+            return Answer(200, _balance_page({"EQTY": rows}, total=7, next_page=query["page"]))
 
     scripted.script = _script(families, spoil)
+    context = CallContext()
 
-    with pytest.raises(PlatformError) as failed:
-        scripted_client.balance(connection, cyber)
+    balance = scripted_client.balance(connection, cyber, context=context)
 
-    assert (failed.value.kind, failed.value.permanent) == (BUG, True)
-    assert "repeated a page key" in failed.value.message
-    # CASH, then two passes of EQTY (first page, looping page), then nothing more.
-    assert len(scripted.requests) == 5
+    # Each item once, from the second pass; marked incomplete, never an endless run.
+    assert [h.isin for h in balance.equities] == [f"KR7{i:06d}003" for i in range(4)]
+    assert balance.complete is False
+    # CASH, then two passes of EQTY (first page, looping page), then FUND and ETC.
+    assert len(scripted.requests) == 7
+    eqty = next(note for note in context.notes if note["query"] == "balance EQTY")
+    assert eqty == {
+        "query": "balance EQTY",
+        "pages": 2,
+        "items": 4,
+        "total_cnt": 7,
+        "count": [3, 1],
+        "ended": "loop",
+        "restarts": 1,
+    }
 
 
-def test_a_dropped_page_is_noticed_from_the_total_and_the_query_asked_again(
+def test_a_numeric_page_key_that_goes_backwards_is_a_loop(scripted, scripted_client, link):
+    connection, _, cyber = link
+
+    def script(request):
+        query = _query(request)
+        if query["assetType"] != "EQTY":
+            return PagedFamilies({}).answer(query["assetType"], query["page"])
+        keys = {"null": ("0", "20"), "20": ("1", "40"), "40": ("2", "10")}
+        n, next_key = keys.get(query["page"], ("9", None))
+        return Answer(200, _balance_page({"EQTY": [_equity(int(n))]}, total=3, next_page=next_key))
+
+    scripted.script = script
+    context = CallContext()
+
+    balance = scripted_client.balance(connection, cyber, context=context)
+
+    eqty_pages = [_query(r)["page"] for r in scripted.requests if _query(r)["assetType"] == "EQTY"]
+    assert eqty_pages == ["null", "20", "40", "null", "20", "40"]
+    assert [h.isin for h in balance.equities] == [f"KR7{i:06d}003" for i in range(3)]
+    assert next(n for n in context.notes if n["query"] == "balance EQTY")["ended"] == "loop"
+
+
+def test_a_dropped_page_cannot_be_told_from_loose_counts_and_is_recorded_not_refused(
     scripted, scripted_client, link
 ):
     connection, _, cyber = link
     families = PagedFamilies({"EQTY": 9}, size=3)
-    dropped = []
 
     def script(request):
         query = _query(request)
         answer = families.answer(query["assetType"], query["page"])
-        if query["assetType"] == "EQTY" and query["page"] == "null" and not dropped:
-            dropped.append(True)  # the first answer's key skips the second page
+        if query["assetType"] == "EQTY" and query["page"] == "null":
             answer.body["balanceResponseBody"]["queryResult"]["page"] = "KEQTY6"
         return answer
 
     scripted.script = script
+    context = CallContext()
 
-    balance = scripted_client.balance(connection, cyber)
+    balance = scripted_client.balance(connection, cyber, context=context)
 
     eqty_pages = [_query(r)["page"] for r in scripted.requests if _query(r)["assetType"] == "EQTY"]
-    assert eqty_pages == ["null", "KEQTY6", "null", "KEQTY3", "KEQTY6"]
-    assert [h.isin for h in balance.equities] == [f"KR7{i:06d}003" for i in range(9)]
+    assert eqty_pages == ["null", "KEQTY6"]
+    assert len(balance.equities) == 6
+    assert balance.complete is True
+    note = next(n for n in context.notes if n["query"] == "balance EQTY")
+    assert (note["items"], note["total_cnt"], note["ended"]) == (6, 9, "end")
 
 
-def test_pages_that_never_add_up_fail_as_transient(scripted, scripted_client, link):
+def test_pages_that_never_add_up_to_the_announced_total_are_taken_as_sent(
+    scripted, scripted_client, link
+):
     connection, _, cyber = link
 
     def script(request):
@@ -303,12 +341,9 @@ def test_pages_that_never_add_up_fail_as_transient(scripted, scripted_client, li
 
     scripted.script = script
 
-    with pytest.raises(PlatformError) as failed:
-        scripted_client.balance(connection, cyber)
+    balance = scripted_client.balance(connection, cyber)
 
-    assert failed.value.kind == TRANSIENT
-    assert failed.value.retry_after is None or failed.value.retry_after > 0
-    assert "2 items where 5 were announced" in failed.value.message
+    assert [h.isin for h in balance.equities] == ["KR7000000003", "KR7000001003"]
 
 
 def test_an_invalid_page_key_restarts_from_the_first_page_once(scripted, scripted_client, link):
@@ -347,7 +382,9 @@ def test_a_second_invalid_page_key_is_raised(scripted, scripted_client, link):
     assert failed.value.code == 6003
 
 
-def test_paging_stops_at_the_hard_cap(scripted, scripted_client, link, monkeypatch):
+def test_paging_stops_at_the_hard_cap_and_keeps_what_it_read(
+    scripted, scripted_client, link, monkeypatch
+):
     monkeypatch.setattr(client_module, "MAX_PAGES", 5)
     connection, _, cyber = link
 
@@ -359,13 +396,14 @@ def test_paging_stops_at_the_hard_cap(scripted, scripted_client, link, monkeypat
         return Answer(200, _balance_page({"EQTY": [_equity(n)]}, total=10**6, next_page=f"P{n}"))
 
     scripted.script = script
+    context = CallContext()
 
-    with pytest.raises(PlatformError) as failed:
-        scripted_client.balance(connection, cyber)
+    balance = scripted_client.balance(connection, cyber, context=context)
 
-    assert failed.value.kind == BUG
-    assert "more than 5 pages" in failed.value.message
+    assert len(balance.equities) == 5
+    assert balance.complete is False
     assert len([r for r in scripted.requests if _query(r)["assetType"] == "EQTY"]) == 5
+    assert next(n for n in context.notes if n["query"] == "balance EQTY")["ended"] == "cap"
 
 
 def test_the_portfolio_is_whole_with_cash_and_weights(scripted, scripted_client, link):

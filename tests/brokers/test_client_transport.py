@@ -75,14 +75,23 @@ def test_a_200_whose_resp_code_is_not_200_is_an_error(scripted):
     assert failed.value.code == 3600
 
 
-def test_malformed_json_is_a_permanent_parse_error(scripted):
+def test_a_cut_off_json_body_is_transient_and_suggests_a_delay(scripted):
     scripted.script = lambda request: Answer(200, '{"balanceList": {"balance": {"summ')
 
     with pytest.raises(ParseError) as failed:
         _post(scripted)
 
-    assert failed.value.permanent is True
-    assert failed.value.kind == BUG
+    assert (failed.value.kind, failed.value.permanent) == (TRANSIENT, False)
+    assert failed.value.retry_after > 0
+
+
+def test_a_json_body_that_breaks_the_contract_stays_a_permanent_bug(scripted):
+    scripted.script = lambda request: Answer(200, "[1, 2, 3]")
+
+    with pytest.raises(ParseError) as failed:
+        _post(scripted)
+
+    assert (failed.value.kind, failed.value.permanent) == (BUG, True)
 
 
 def test_a_429_surfaces_at_once_with_the_platforms_retry_after(scripted):

@@ -115,6 +115,9 @@ def test_staff_can_edit_a_broker_in_the_admin(staff_client):
             "max_transaction_days": "365",
             "page_size": "0",
             "is_active": "on",
+            # The inline of services the broker refused (none here).
+            "unsupported_services-TOTAL_FORMS": "0",
+            "unsupported_services-INITIAL_FORMS": "0",
         },
     )
 

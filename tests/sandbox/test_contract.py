@@ -214,8 +214,11 @@ def test_the_consent_list_echoes_broker_codes_with_a_leading_space(sandbox):
             {"comId": " 99001", "vtAccNo": HISTORY_ACCOUNT, "vtAccAlias": "연금저축"},
             {"comId": " 99002", "vtAccNo": CYBER_ACCOUNT, "vtAccAlias": "대량 종목"},
             {"comId": " 99003", "vtAccNo": STAR_ACCOUNT, "vtAccAlias": "스타 위탁"},
-        ]
+        ],
+        # The newer documents' service consent end, at the top level as in their example.
+        "serviceTermsExpireDate": answer.json()["serviceTermsExpireDate"],
     }
+    assert len(answer.json()["serviceTermsExpireDate"]) == 8
 
 
 def test_two_identical_rows_on_one_day_are_both_listed(sandbox, hong_token):

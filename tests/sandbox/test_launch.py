@@ -50,7 +50,7 @@ def test_the_launcher_creates_migrates_and_seeds_the_sandbox_database(scratch_da
             "SELECT count(*) FROM information_schema.tables WHERE table_name LIKE 'accounts_%'"
         ).fetchone()
 
-    assert [row[0] for row in members] == ["choi", "hong", "kim", "park"]
+    assert [row[0] for row in members] == ["choi", "hong", "jung", "kim", "park"]
     assert services == [("jasan-dev",)]
     assert tables == (0,)  # nothing of the app's lives there
 

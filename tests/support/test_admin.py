@@ -14,6 +14,7 @@ from django_celery_beat.models import ClockedSchedule, IntervalSchedule, SolarSc
 
 from accounts.models import ActivityEvent, SupportAudit
 from brokers.models import Connection, LinkedAccount, SyncRun
+from brokers.registry import service_refusal_record
 from brokers.resilience import DailyBudget
 from brokers.sandbox import services as sandbox_services
 from brokers.sandbox.models import DailyUsage, Fault, Member, OAuthGrant
@@ -30,6 +31,7 @@ def every_kind_of_row(service_admin, support_staff):
     seed(user, days=10, holdings=2, accounts=1)
     account = LinkedAccount.objects.filter(user=user).first()
     SyncRun.objects.create(account=account, trigger="nightly", state="failed", failure_kind="bug")
+    service_refusal_record(account.broker, "interest")
     ActivityEvent.objects.create(user=user, kind="connected")
     SupportAudit.objects.create(
         actor=support_staff, actor_email=support_staff.email, action="viewed", user=user

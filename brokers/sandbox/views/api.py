@@ -27,7 +27,7 @@ import copy
 import hashlib
 import time
 from collections.abc import Callable, Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, NoReturn, TypedDict
 
 from django.conf import settings
@@ -191,12 +191,11 @@ def _member_answer(request: HttpRequest, service: FintechService, api: str) -> H
     hidden = faults.consent_expired_accounts(
         [(c.account.vt_acc_no, c.account.broker) for c in consents]
     )
-    items = [
-        (c.account.virtual_broker.code, c.account.vt_acc_no, c.alias)
-        for c in consents
-        if c.account.vt_acc_no not in hidden
-    ]
-    return _finish(render.consent_list(items), active)
+    shown = [c for c in consents if c.account.vt_acc_no not in hidden]
+    items = [(c.account.virtual_broker.code, c.account.vt_acc_no, c.alias) for c in shown]
+    # As the newer documents do: the service consent's last day, at the top level.
+    ends = [timezone.localdate(c.expires_at - timedelta(microseconds=1)) for c in shown]
+    return _finish(render.consent_list(items, terms_expire=min(ends, default=None)), active)
 
 
 # --- Account APIs (Bearer) -----------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Measure the dashboard's pages server-side against a bare signed-in page.
 
-Seeds a throwaway user (5 accounts × 300 holdings × 3 years of weekday valuations by default)
-with instruments of its own, requests each page in-process through Django's test client
+Seeds a throwaway user (5 accounts × 300 holdings × 3 years of KRX trading-day valuations by
+default) with instruments of its own, requests each page in-process through Django's test client
 (middleware, session, template rendering: everything but the network), and prints per page the
 median and 95th-percentile time, the queries issued, and the ratio of the median to the bare
 page's, measured in the same run with the rounds interleaved so that drift hits every page
@@ -57,7 +57,7 @@ class Command(BaseCommand):
             self._analyze()
             self.stdout.write(
                 f"Seeded {options['accounts']} accounts × {options['holdings']} holdings × "
-                f"{len(seeded.dates)} weekdays in {time.perf_counter() - started:.1f} s."
+                f"{len(seeded.dates)} trading days in {time.perf_counter() - started:.1f} s."
             )
             with override_settings(
                 ROOT_URLCONF="portfolio.bench_urls",

@@ -4,7 +4,7 @@ It starts a sandbox of its own (`runsandbox` as a subprocess, on a throwaway Pos
 next to the app's, with a control token so that it can create members), creates a population of
 sandbox members with one account each (diamond with `ALL`, cyber paged per asset type, star with
 ratios only, and one diamond account of 500+ holdings), connects a bench user of ours to each
-through the real OAuth flow, and syncs every account once per simulated business day, as of
+through the real OAuth flow, and syncs every account once per simulated trading day, as of
 that day (the sandbox's as-of header), the way the nightly run would. The first day is the
 accounts' first sync (a year of transactions, the watchlist) and is not counted. It prints:
 
@@ -15,7 +15,7 @@ accounts' first sync (a year of transactions, the watchlist) and is not counted.
   not ours, so it is not counted), by broker;
 - bytes of storage per account-year, from row-size estimates: the rows a day adds per account
   (measured) times their size (PostgreSQL's `pg_column_size` of the stored rows, plus tuple
-  header and line pointer, plus one entry per index), times 261 business days.
+  header and line pointer, plus one entry per index), times the KRX trading days of last year.
 
 Bench users (`…@bench.jasan.invalid`) are deleted at the end, with everything synced for them;
 the sandbox and its database are removed. Needs PostgreSQL and Redis; about a minute.
@@ -66,8 +66,15 @@ from portfolio.sync import account_sync
 
 ROOT = Path(__file__).resolve().parents[3]
 BENCH_DOMAIN = "bench.jasan.invalid"
-BUSINESS_DAYS_A_YEAR = 261
-# (broker, sandbox profile, how many): most accounts trade on 7-18 % of business days.
+
+
+def trading_days_a_year() -> int:
+    """The KRX trading days of last year (about 245; 261 would count every weekday)."""
+    year = timezone.localdate().year - 1
+    return len(business_days(datetime.date(year, 1, 1), datetime.date(year, 12, 31)))
+
+
+# (broker, sandbox profile, how many): most accounts trade on 7-18 % of trading days.
 POPULATION = (
     ("diamond", "default", 10),
     ("cyber", "default", 5),
@@ -244,7 +251,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--days", type=int, default=20, help="business days to simulate (default 20)"
+            "--days", type=int, default=20, help="KRX trading days to simulate (default 20)"
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -325,7 +332,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Creating {sum(n for *_, n in POPULATION)} sandbox accounts…")
             self._population(sandbox, client, bench)
             ids = list(bench.accounts)
-            self.stdout.write(f"Syncing them over {len(days)} business days…")
+            self.stdout.write(f"Syncing them over {len(days)} KRX trading days…")
             before: dict[Any, int] = {}
             for index, day in enumerate(days):
                 if index == 1:
@@ -392,9 +399,7 @@ class Command(BaseCommand):
         samples = bench.samples
         count = len(bench.accounts)
         moved = sum(s.moved for s in samples) / len(samples)
-        out(
-            f"\nPopulation: {count} accounts, {days} simulated business days ({len(samples)} syncs)"
-        )
+        out(f"\nPopulation: {count} accounts, {days} simulated trading days ({len(samples)} syncs)")
         out(f"Account-days where positions or cash moved: {moved:.0%}\n")
 
         out("Upstream calls per account-day (floor: 1.00)")
@@ -436,13 +441,15 @@ class Command(BaseCommand):
         out(
             "\nStorage per account-year (row-size estimates: pg_column_size of the stored rows"
             "\n+ tuple header and line pointer + one entry per index; rows a day adds, measured,"
-            f"\ntimes {BUSINESS_DAYS_A_YEAR} business days; tables rewritten in place add none)"
+            f"\ntimes {trading_days_a_year()} KRX trading days a year; tables rewritten in place"
+            " add none)"
         )
         total = 0.0
+        year_days = trading_days_a_year()
         for model in TABLES:
             added = (after[model] - before.get(model, 0)) / (count * days)
             size = bytes_per_row(model, ids) if after[model] else 0.0
-            yearly = added * size * BUSINESS_DAYS_A_YEAR
+            yearly = added * size * year_days
             total += yearly
             out(
                 f"  {model._meta.db_table:<28}{added:>7.3f} rows/day{size:>8.0f} B/row"

@@ -45,12 +45,12 @@ from brokers.resilience import UserBudget
 from portfolio.demo_progress import history_progress_get, history_progress_set
 from portfolio.models import HoldingsSnapshot
 from portfolio.sync import SyncOutcome, account_sync
+from portfolio.trading_days import trading_days
 
 
 def business_days(start: datetime.date, end: datetime.date) -> list[datetime.date]:
-    """Monday to Friday from `start` to `end`, both included (the nightly sync's days)."""
-    days = (start + datetime.timedelta(days=n) for n in range((end - start).days + 1))
-    return [day for day in days if day.weekday() < 5]
+    """The KRX trading days from `start` to `end`, both included (the nightly sync's days)."""
+    return trading_days(start, end)
 
 
 def week_ends(days: list[datetime.date]) -> list[datetime.date]:
