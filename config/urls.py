@@ -1,7 +1,12 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from config import health, views
+
+# Staff sign in where everyone else does: allauth's login, with its second factor and its rate
+# limits. Django admin's own form would take a password alone and never throttle it.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", views.landing, name="landing"),
