@@ -13,12 +13,12 @@ send indexed series and shares.
 
 from __future__ import annotations
 
-import csv
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from defusedcsv import csv
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -31,6 +31,8 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.ids import id_or_404
+from brokers.models import LinkedAccount
 from portfolio import caching, charts
 from portfolio.forms import HoldingFilterForm, TransactionFilterForm, type_label
 from portfolio.models import Holding, HoldingPeriod, Transaction
@@ -92,6 +94,14 @@ def _labels(rows: list[AccountRow]) -> dict[int, tuple[str, str]]:
         row.account.pk: (charts.account_label(row.account), row.account.broker.korean_name)
         for row in rows
     }
+
+
+def _account_filter_check(request: HttpRequest, accounts: list[LinkedAccount]) -> None:
+    """404 for an `account` filter that is not an id of one of the user's accounts: a filter
+    naming someone else's account must not fall back to showing everything of one's own."""
+    value = request.GET.get("account")
+    if value and id_or_404(value) not in {account.pk for account in accounts}:
+        raise Http404("not one of the user's accounts")
 
 
 def _page_context(request: HttpRequest, **context: Any) -> dict[str, Any]:
@@ -331,6 +341,7 @@ def holdings(request: HttpRequest) -> HttpResponse:
     Queries: session, user, accounts, value total, count, page (6)."""
     user = request.user
     accounts = accounts_for_user(user=user)
+    _account_filter_check(request, accounts)
     form = HoldingFilterForm(request.GET or None, accounts=accounts)
     account_id = asset_class = None
     sort = "-value"
@@ -385,7 +396,9 @@ def holding_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _transactions_selection(request: HttpRequest) -> tuple[TransactionFilterForm, Any]:
-    form = TransactionFilterForm(request.GET or None, accounts=accounts_for_user(user=request.user))
+    accounts = accounts_for_user(user=request.user)
+    _account_filter_check(request, accounts)
+    form = TransactionFilterForm(request.GET or None, accounts=accounts)
     filters: dict[str, Any] = {}
     if form.is_valid():
         filters = {
@@ -435,7 +448,11 @@ def _plain(value: Decimal | None) -> str:
 @require_GET
 def transactions_csv(request: HttpRequest) -> HttpResponse:
     """Exactly the filtered rows as CSV, UTF-8 with a BOM so that Excel in Korea reads the
-    Korean text. In privacy mode the amount and quantity columns are left out."""
+    Korean text. In privacy mode the amount and quantity columns are left out.
+
+    Names and codes come from the upstream and are shared by every holder of an instrument,
+    and aliases from users: defusedcsv prefixes any text cell a spreadsheet would take for a
+    formula (=, +, -, @, |, %) with a quote, and leaves numbers (-1500, 0.5) as numbers."""
     _form, selection = _transactions_selection(request)
     rows = list(selection)
     _name_rows(rows)
