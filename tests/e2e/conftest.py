@@ -52,9 +52,11 @@ def page(browser) -> Iterator[object]:
     def watch(tab: object) -> None:
         tab.on(  # type: ignore[attr-defined]
             "console",
-            lambda message: violations.append(f"{tab.url}: {message.text}")  # type: ignore[attr-defined]
-            if CSP_VIOLATION in message.text
-            else None,
+            lambda message: (
+                violations.append(f"{tab.url}: {message.text}")  # type: ignore[attr-defined]
+                if CSP_VIOLATION in message.text
+                else None
+            ),
         )
 
     context.on("page", watch)
