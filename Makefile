@@ -22,6 +22,7 @@ run: install
 test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/bandit -c pyproject.toml -r . --quiet
 	$(PY) -m pytest
 
 lint:

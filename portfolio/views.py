@@ -151,7 +151,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             part=("overview", period, stack, context["privacy"], get_language()),
         )
         body = caching.cached(key, lambda: _overview_body(request, context, rows, as_of))
-        context.update(as_of=as_of, body=mark_safe(body))  # noqa: S308 - rendered by us
+        context.update(as_of=as_of, body=mark_safe(body))  # noqa: S308 - rendered by us  # nosec B308, B703
     return render(request, "portfolio/overview.html", context)
 
 

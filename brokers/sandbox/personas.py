@@ -32,7 +32,7 @@ from typing import Any
 from brokers.sandbox import identity
 from brokers.sandbox.data import AccountProfile
 
-PERSONA_PASSWORD = "sandbox1234"  # noqa: S105 - published sandbox test data
+PERSONA_PASSWORD = "sandbox1234"  # noqa: S105 - published sandbox test data  # nosec B105
 DEFAULT_SERVICE_NAME = "자산 (Jasan)"
 DEFAULT_RETURN_URLS = ("http://127.0.0.1:8000/", "http://localhost:8000/")
 

@@ -29,7 +29,7 @@ DEBUG = env_bool("DEBUG", False)
 EMBEDDED = env_bool("JASAN_EMBEDDED", False)
 
 # Development-only values. They are public, so they are used only when DEBUG is on.
-_DEV_SECRET_KEY = "django-insecure-development-only-key-never-used-in-production-0123456789"  # noqa: S105 - DEBUG only
+_DEV_SECRET_KEY = "django-insecure-development-only-key-never-used-in-production-0123456789"  # noqa: S105 - DEBUG only  # nosec B105
 _DEV_ENCRYPTION_KEY = "ZGV2ZWxvcG1lbnQtb25seS1rZXktbm90LXNlY3JldCE="
 
 SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET_KEY if DEBUG else REQUIRED)

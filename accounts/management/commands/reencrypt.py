@@ -38,7 +38,7 @@ class Command(BaseCommand):
                     params = [last_pk] if last_pk is not None else []
                     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
                     cursor.execute(
-                        f"SELECT {pk}, {', '.join(columns)} FROM {table} {where}"  # noqa: S608
+                        f"SELECT {pk}, {', '.join(columns)} FROM {table} {where}"  # noqa: S608  # nosec B608
                         f"ORDER BY {pk} LIMIT {BATCH_SIZE}{lock}",
                         params,
                     )
@@ -47,7 +47,7 @@ class Command(BaseCommand):
                         values = [rotate(v) if v is not None else None for v in row[1:]]
                         assignments = ", ".join(f"{c} = %s" for c in columns)
                         cursor.execute(
-                            f"UPDATE {table} SET {assignments} WHERE {pk} = %s",  # noqa: S608
+                            f"UPDATE {table} SET {assignments} WHERE {pk} = %s",  # noqa: S608  # nosec B608
                             [*values, row[0]],
                         )
                     count += len(rows)

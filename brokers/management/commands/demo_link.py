@@ -34,7 +34,8 @@ PERSONA = {
     "birth_date": "1980-01-01",
     "phone": "01012345678",
     "portal_id": "hong",
-    "password": "sandbox1234",
+    # The sandbox persona's published password (README, "Personas").
+    "password": "sandbox1234",  # nosec B105
 }
 
 
