@@ -125,3 +125,37 @@ def test_two_workers_with_an_expired_token_make_one_token_call_and_both_use_the_
     ]
     assert len(refreshes) == 1
     assert used[0] == used[1] != stale
+
+
+def test_a_crash_after_the_platform_rotated_the_refresh_token_shows_reconnect_never_silence(
+    platform, hong, client, monkeypatch, on_sandbox
+):
+    """The platform rotates the refresh token, and we die before our commit: the rotated pair
+    is lost. The next refresh sends the old refresh token, the platform refuses it, and the
+    connection says "reconnect" (the link page shows it); it is never left looking healthy."""
+    from brokers import services
+
+    old_access = hong.connection.access_token
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("the process died before its commit")
+
+    monkeypatch.setattr(services, "_store_tokens", crash)
+    with pytest.raises(RuntimeError):
+        connection_refresh(
+            connection_id=hong.connection.pk, stale_access_token=old_access, upstream=platform
+        )
+    monkeypatch.undo()
+    stored = Connection.objects.get(pk=hong.connection.pk)
+    assert stored.access_token == old_access  # our commit never happened
+
+    with pytest.raises(PlatformError) as refused:
+        connection_refresh(
+            connection_id=hong.connection.pk, stale_access_token=old_access, upstream=platform
+        )
+
+    assert refused.value.kind == REAUTH_REQUIRED
+    stored = Connection.objects.get(pk=hong.connection.pk)
+    assert not stored.is_usable
+    client.force_login(hong.user)
+    assert client.get("/link/").context["status"].step == "reconnect"
