@@ -8,10 +8,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from brokers import services
 from brokers.errors import REAUTH_REQUIRED, PlatformError
 from brokers.logging import UPSTREAM_LOGGER
 from brokers.models import Connection
 from brokers.services import connection_disconnect, connection_refresh
+from portfolio.sync import account_sync
 from tests.brokers.conftest import run_together
 from tests.sandbox_server import query_of
 
@@ -133,8 +135,6 @@ def test_a_crash_after_the_platform_rotated_the_refresh_token_shows_reconnect_ne
     """The platform rotates the refresh token, and we die before our commit: the rotated pair
     is lost. The next refresh sends the old refresh token, the platform refuses it, and the
     connection says "reconnect" (the link page shows it); it is never left looking healthy."""
-    from brokers import services
-
     old_access = hong.connection.access_token
 
     def crash(*args, **kwargs):
@@ -159,3 +159,18 @@ def test_a_crash_after_the_platform_rotated_the_refresh_token_shows_reconnect_ne
     assert not stored.is_usable
     client.force_login(hong.user)
     assert client.get("/link/").context["status"].step == "reconnect"
+
+
+def test_after_disconnecting_scheduled_syncs_are_no_ops_that_call_nobody(platform, hong):
+    connection_disconnect(connection_id=hong.connection.pk, upstream=platform)
+    calls = platform.calls
+
+    outcomes = [
+        account_sync(account_id=account.pk, trigger="nightly", upstream=platform)
+        for account in hong.accounts.values()
+    ]
+
+    assert {(o.state, o.failure_kind) for o in outcomes} == {("skipped", "not_connected")}
+    assert platform.calls == calls
+    stored = Connection.objects.get(pk=hong.connection.pk)
+    assert (stored.access_token, stored.refresh_token) == (None, None)

@@ -14,7 +14,9 @@ from portfolio.sync import account_sync, user_sync_enqueue
 from tests.portfolio.sync_support import (
     account_rows,
     expected_holdings,
+    expected_transactions,
     stored_holdings,
+    stored_transactions,
     wait_for,
 )
 from tests.sandbox_server import sandbox_today
@@ -58,3 +60,8 @@ def test_a_worker_killed_mid_sync_leaves_the_data_whole_the_run_is_closed_and_th
     assert outcome.state == "succeeded"
     truth = data.holdings_as_of(DIAMOND, "default", sandbox_today())
     assert stored_holdings(account) == expected_holdings(truth)
+    # Every transaction of the year exactly once: nothing doubled by the killed attempt.
+    start = yesterday - datetime.timedelta(days=365)
+    assert stored_transactions(account, start, sandbox_today()) == expected_transactions(
+        account, start, sandbox_today()
+    )
