@@ -29,7 +29,7 @@ def redact(text: str) -> str:
     return SECRET_PARAMETERS.sub(REDACTED, text)
 
 
-class RedactingLogger(Logger):  # type: ignore[misc]
+class RedactingLogger(Logger):
     """Gunicorn's logger with OAuth codes and states taken out of the access log's atoms."""
 
     def atoms(self, resp: Any, req: Any, environ: Any, request_time: Any) -> dict[str, Any]:
