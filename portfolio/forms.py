@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.ids import parse_id
 from brokers.models import LinkedAccount
 from portfolio.charts import account_label
 from portfolio.models import AssetClass, TransactionType
@@ -42,8 +43,7 @@ class AccountFilterMixin:
         self.fields["account"].choices = _account_choices(accounts)  # type: ignore[attr-defined]
 
     def account_id(self) -> int | None:
-        value = self.cleaned_data.get("account")  # type: ignore[attr-defined]
-        return int(value) if value else None
+        return parse_id(self.cleaned_data.get("account"))  # type: ignore[attr-defined]
 
 
 class HoldingFilterForm(AccountFilterMixin, forms.Form):
