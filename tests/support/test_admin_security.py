@@ -186,3 +186,10 @@ def test_a_superuser_manages_staff(client, superuser, support_staff):
     assert response.status_code == 302
     support_staff.refresh_from_db()
     assert support_staff.check_password(NEW_PASSWORD)
+
+
+def test_the_admin_password_change_is_allauths_throttled_one(admin_staff_client):
+    response = admin_staff_client.get("/admin/password_change/")
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_change_password")
