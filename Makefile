@@ -37,6 +37,7 @@ test: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
+	$(VENV)/bin/bandit -c pyproject.toml -r . --quiet
 	$(PY) -m pytest
 
 lint:

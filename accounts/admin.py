@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.admin import EmailAddressAdmin as BaseEmailAddressAdmin
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -30,12 +32,55 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("is_staff", "is_superuser", "is_active", "groups")
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
-        # Admins hand out roles through groups (`manage.py grant_role` does the same); only a
-        # superuser may make another superuser or give permissions one by one.
+        # Only a superuser manages staff: roles are groups, and staff is what lets anyone into
+        # this admin at all, so the Admin role can neither hand them out nor widen its own.
         readonly = tuple(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
-            readonly += ("is_superuser", "user_permissions")
+            readonly += STAFF_FIELDS
         return readonly
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Changing a staff member (a password, above all) would let an Admin sign in as them,
+        # a superuser included: only a superuser may. The password view asks this too.
+        if obj is not None and not _may_manage(request, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and not _may_manage(request, obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+STAFF_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+
+def _may_manage(request: HttpRequest, user: Any) -> bool:
+    """Whether the signed-in staff member may change `user`: superusers may change anyone,
+    everyone else only users who are neither staff nor superusers."""
+    if request.user.is_superuser:
+        return True
+    return not (user.is_staff or user.is_superuser)
+
+
+# allauth's e-mail address admin would let the Admin role point a superuser's address at its
+# own mailbox and then reset the password: staff addresses are left to superusers, and nobody
+# but a superuser rewrites an address or moves it to another user.
+admin.site.unregister(EmailAddress)
+
+
+@admin.register(EmailAddress)
+class EmailAddressAdmin(BaseEmailAddressAdmin):
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ("email", "user")
+        return readonly
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and not _may_manage(request, obj.user):
+            return False
+        return super().has_change_permission(request, obj)
 
 
 @admin.register(Identity)

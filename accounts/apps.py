@@ -1,6 +1,7 @@
 from allauth.account.apps import AccountConfig
 from allauth.mfa.apps import MFAConfig
 from django.apps import AppConfig
+from django.urls import register_converter
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,6 +10,12 @@ class AccountsConfig(AppConfig):
     default = True
     name = "accounts"
     verbose_name = _("Users")
+
+    def ready(self) -> None:
+        from accounts.ids import IdConverter
+
+        # `<id:pk>` in every URL that names a row: ASCII digits within the bigint range.
+        register_converter(IdConverter, "id")
 
 
 # allauth's apps under names that say what they hold: allauth's own "Accounts" reads as

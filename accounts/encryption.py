@@ -5,15 +5,25 @@ first), never derived from `SECRET_KEY`. It fails closed: a value that no config
 decrypt raises `DecryptionError`; nothing ever falls back to returning the ciphertext or None.
 
 Fernet is randomised (each encryption of the same text differs), so an encrypted column cannot
-be searched by value: `EncryptedTextField` allows no lookups but `isnull`.
+be searched by value: `EncryptedTextField` allows no lookups but `isnull`. Where a value must be
+found or kept unique (one CI, one user), a keyed blind index is stored beside it: an HMAC-SHA256
+of the value under a key derived (HKDF, a purpose label of its own) from each encryption key.
+The index reveals equality of two values and nothing else, and without the keys it cannot be
+computed for a guessed CI. It rotates with the encryption keys: lookups try the index under
+every configured key, and `manage.py reencrypt` rewrites each index under the newest one.
 """
 
 from __future__ import annotations
 
+import base64
 import functools
+import hashlib
+import hmac
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.db import models
@@ -30,10 +40,41 @@ def _fernet() -> MultiFernet:
     return MultiFernet([Fernet(key) for key in settings.JASAN_ENCRYPTION_KEYS])
 
 
+BLIND_INDEX_PURPOSE = b"jasan blind index v1"
+
+
+@functools.cache
+def _index_keys() -> tuple[bytes, ...]:
+    """One HMAC key per encryption key, newest first, each derived for blind indexes only (so
+    neither the Fernet signing key nor its encryption key is ever used as an HMAC key)."""
+    keys = []
+    for key in settings.JASAN_ENCRYPTION_KEYS:
+        material = base64.urlsafe_b64decode(key)
+        keys.append(
+            HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=BLIND_INDEX_PURPOSE).derive(
+                material
+            )
+        )
+    return tuple(keys)
+
+
 @receiver(setting_changed)
 def _forget_keys(*, setting: str, **kwargs: Any) -> None:
     if setting == "JASAN_ENCRYPTION_KEYS":
         _fernet.cache_clear()
+        _index_keys.cache_clear()
+
+
+def blind_index(value: str) -> str:
+    """The value's blind index under the newest key: 64 hex digits, the same for equal values."""
+    return hmac.new(_index_keys()[0], value.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def blind_indexes(value: str) -> list[str]:
+    """The value's blind index under every configured key, for lookups while keys rotate."""
+    return [
+        hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest() for key in _index_keys()
+    ]
 
 
 def encrypt(plaintext: str) -> str:

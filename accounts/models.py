@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.encryption import EncryptedTextField
+from accounts.encryption import EncryptedTextField, blind_index
 from accounts.managers import UserManager
 
 
@@ -47,6 +47,9 @@ class Identity(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="identity"
     )
     ci = EncryptedTextField(_("CI"))
+    # A CI identifies one person, and one person is one user: the CI's keyed blind index
+    # (accounts.encryption.blind_index) is unique. It is not searchable without the keys.
+    ci_index = models.CharField(_("CI blind index"), max_length=64, unique=True, editable=False)
     korean_name = EncryptedTextField(_("Korean name"))
     verified_at = models.DateTimeField(_("verified at"))
 
@@ -56,6 +59,14 @@ class Identity(models.Model):
 
     def __str__(self) -> str:
         return f"identity of user {self.user_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The index is the CI's, always: computed here so that no way of writing an identity
+        # (the service, a factory, a command) can store one without the other.
+        self.ci_index = blind_index(self.ci)
+        if kwargs.get("update_fields") is not None and "ci" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "ci_index"}
+        super().save(*args, **kwargs)
 
     @property
     def masked_ci(self) -> str:

@@ -4,12 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from accounts.identity import VerifiedIdentity
+from accounts.encryption import blind_indexes
+from accounts.identity import IdentityVerificationError, VerifiedIdentity
 from accounts.models import ActivityEvent, Identity, User
+
+IDENTITY_HELD_MESSAGE = _(
+    "This identity is already verified on another Jasan account. One person can have one "
+    "account: sign in with that one, or ask support to move your identity to this account."
+)
+
+
+class IdentityAlreadyHeld(IdentityVerificationError):
+    """Another user already holds this CI. Nothing about that user is said."""
+
+    def __init__(self) -> None:
+        super().__init__(str(IDENTITY_HELD_MESSAGE))
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -42,14 +56,26 @@ def activity_record(
 def identity_verify(
     *, user: User, identity: VerifiedIdentity, request: HttpRequest | None = None
 ) -> Identity:
-    """Store (or replace) the user's verified CI and Korean name, encrypted, and log it."""
-    record, _ = Identity.objects.update_or_create(
-        user=user,
-        defaults={
-            "ci": identity.ci,
-            "korean_name": identity.korean_name,
-            "verified_at": timezone.now(),
-        },
+    """Store (or replace) the user's verified CI and Korean name, encrypted, and log it.
+
+    A CI already held by another user is refused with `IdentityAlreadyHeld` (the unique blind
+    index settles a race between two verifications of the same person)."""
+    held = (
+        Identity.objects.filter(ci_index__in=blind_indexes(identity.ci)).exclude(user=user).exists()
     )
+    if held:
+        raise IdentityAlreadyHeld
+    try:
+        with transaction.atomic():
+            record, _created = Identity.objects.update_or_create(
+                user=user,
+                defaults={
+                    "ci": identity.ci,
+                    "korean_name": identity.korean_name,
+                    "verified_at": timezone.now(),
+                },
+            )
+    except IntegrityError:
+        raise IdentityAlreadyHeld from None
     activity_record(user=user, kind=ActivityEvent.Kind.IDENTITY_VERIFIED, request=request)
     return record

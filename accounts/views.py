@@ -27,10 +27,11 @@ def identity(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             verified = backend.verify(form.cleaned_data)
+            # Refused with IdentityAlreadyHeld when another user holds this CI.
+            identity_verify(user=request.user, identity=verified, request=request)
         except IdentityVerificationError as exc:
             form.add_error(None, exc.user_message)
         else:
-            identity_verify(user=request.user, identity=verified, request=request)
             messages.success(request, _("Your identity is verified."))
             return redirect("link_status")
     return render(request, "accounts/identity.html", {"form": form, "existing": existing})

@@ -5,8 +5,14 @@ processes can never both move a run out of the same state. Starting a run is als
 claims its account: the database allows one running run per account (a partial unique index),
 so the second of two syncs of one account fails to start and is recorded as skipped
 "already running". Being a row, the claim is visible to the pages that poll progress and to
-support; a run whose worker died stays running until `runs_sweep_stale` fails it as `stale`,
-which frees the account for the next sync.
+support.
+
+A running run is also held by a PostgreSQL session advisory lock of the process carrying it
+out. The database drops that lock the moment the process dies (a SIGKILL, the OOM killer), so
+"running, and nobody holds it" means its worker is gone: the redelivered task takes the run
+over at once (and carries it out as attempt n + 1), and `runs_sweep_stale`, every minute, fails
+an orphan that nobody took over as `interrupted`. Runs left running past the time limit (a hung
+worker) are failed as `stale`, which frees the account for the next sync.
 
 The functions here know nothing of what a sync fetches or writes (`portfolio.sync` does);
 they only record it.
@@ -16,12 +22,13 @@ from __future__ import annotations
 
 import datetime
 import logging
+import time
 from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from brokers.errors import PlatformError
@@ -37,6 +44,7 @@ UNLINKED = "unlinked"  # skipped: the account is no longer linked at the portal
 SUPERSEDED = "superseded"  # skipped: the queued run was already taken by another delivery
 HOLIDAY = "holiday"  # skipped: a nightly run on a day the KRX is shut
 STALE = "stale"  # failed: left running past the time limit (its worker died or hung)
+INTERRUPTED = "interrupted"  # failed: its worker died and no redelivery took the run over
 TIMEOUT = "timeout"  # failed: the task's time limit interrupted it
 INTERNAL = "internal"  # failed: an error of ours, not the platform's (logged with a trace)
 
@@ -48,6 +56,7 @@ _MESSAGES = {
     SUPERSEDED: "this run had already been started or finished",
     HOLIDAY: "the exchange is closed that day: nothing to sync",
     STALE: "the sync did not finish within its time limit",
+    INTERRUPTED: "the worker carrying out the sync stopped",
     TIMEOUT: "the sync ran out of time",
     INTERNAL: "an internal error stopped the sync",
 }
@@ -70,6 +79,71 @@ def queued_stale_after() -> datetime.timedelta:
     return datetime.timedelta(
         seconds=settings.CELERY_VISIBILITY_TIMEOUT + settings.CELERY_TASK_TIME_LIMIT
     )
+
+
+# --- who holds a running run ----------------------------------------------------------------
+# Session advisory locks, keyed in a space of their own; a no-op on other databases (the
+# embedded SQLite mode runs tasks in-process, where a dead worker is a dead site).
+_LOCK_SPACE = 0x4A53594E  # "JSYN"
+HELD = "held"  # detail key of a run started under its lock (runs made otherwise are not checked)
+
+
+def _locking() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _lock_key(run_id: int) -> int:
+    return (_LOCK_SPACE << 32) | (run_id & 0xFFFFFFFF)
+
+
+def _held_here() -> set[int]:
+    """Runs whose lock this database session holds (advisory locks are re-entrant within a
+    session, so the database alone cannot tell us that a lock is our own)."""
+    held: set[int] | None = getattr(connection, "_jasan_run_locks", None)
+    if held is None:
+        held = set()
+        connection._jasan_run_locks = held  # type: ignore[attr-defined]
+    return held
+
+
+def _try_lock(run_id: int) -> bool:
+    if not _locking():
+        return True
+    if run_id in _held_here():
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [_lock_key(run_id)])
+        locked = bool(cursor.fetchone()[0])
+    if locked:
+        _held_here().add(run_id)
+    return locked
+
+
+HOLDER_EXIT_WAIT = 3.0  # seconds a killed process's database session may take to end
+
+
+def _lock_after_holder_exit(run_id: int) -> bool:
+    """The lock of a running run, once its holder's session has ended. A killed worker's
+    message can be redelivered before the database has noticed the dead session, so a running
+    run's lock is asked for again for a few seconds before the run is left to its holder."""
+    if not _locking() or run_id in _held_here():
+        return False
+    deadline = time.monotonic() + HOLDER_EXIT_WAIT
+    while SyncRun.objects.filter(pk=run_id, state=SyncRun.State.RUNNING).exists():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+        if _try_lock(run_id):
+            return True
+    return False
+
+
+def _unlock(run_id: int) -> None:
+    if not _locking() or run_id not in _held_here():
+        return
+    _held_here().discard(run_id)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_unlock(%s)", [_lock_key(run_id)])
 
 
 def run_queue(
@@ -123,18 +197,48 @@ def run_start(*, run_id: int, as_of: datetime.date | None = None) -> bool:
     """queued → running, claiming the run's account; False when the run could not start.
 
     When another run of the account is running, the database refuses the update and this run
-    is skipped as "already running". A run that is no longer queued (a redelivered message
-    for a run that already ran, or was swept) is left as it is.
+    is skipped as "already running". A run that is no longer queued (a redelivered message for
+    a run that already ran, or was swept) is left as it is, unless it is still running and its
+    holder is gone (the redelivery after a killed worker): then this process takes it over.
     """
+    if not _try_lock(run_id) and not _lock_after_holder_exit(run_id):
+        return False  # a live process is carrying the run out
     try:
         with transaction.atomic():
             started = SyncRun.objects.filter(pk=run_id, state=SyncRun.State.QUEUED).update(
-                state=SyncRun.State.RUNNING, started_at=timezone.now(), as_of=as_of
+                state=SyncRun.State.RUNNING,
+                started_at=timezone.now(),
+                as_of=as_of,
+                detail={HELD: True},
             )
     except IntegrityError:
+        _unlock(run_id)
         run_skip(run_id=run_id, kind=ALREADY_RUNNING)
         return False
-    return bool(started)
+    if started:
+        return True
+    if _run_take_over(run_id=run_id, as_of=as_of):
+        return True
+    _unlock(run_id)
+    return False
+
+
+def _run_take_over(*, run_id: int, as_of: datetime.date | None) -> bool:
+    """A running run whose lock we could take has lost its process: carry it out here, as the
+    next attempt, from the start (its writes are one transaction, so nothing was half-done)."""
+    if not _locking():
+        return False
+    taken = SyncRun.objects.filter(
+        pk=run_id, state=SyncRun.State.RUNNING, **{f"detail__{HELD}": True}
+    ).update(
+        started_at=timezone.now(),
+        as_of=as_of,
+        attempt=F("attempt") + 1,
+        detail={HELD: True, "taken_over": True},
+    )
+    if taken:
+        logger.warning("sync run %s lost its worker and was taken over", run_id)
+    return bool(taken)
 
 
 class ClaimLost(Exception):
@@ -161,6 +265,7 @@ def run_succeed(
     )
     if not done:
         raise ClaimLost(f"run {run_id} was no longer running")
+    _unlock(run_id)
 
 
 def run_fail(
@@ -173,17 +278,17 @@ def run_fail(
     detail: Mapping[str, Any] | None = None,
 ) -> bool:
     """running → failed, with the kind of failure and our own safe message."""
-    return bool(
-        SyncRun.objects.filter(pk=run_id, state=SyncRun.State.RUNNING).update(
-            state=SyncRun.State.FAILED,
-            finished_at=timezone.now(),
-            calls_used=calls_used,
-            failure_kind=kind,
-            platform_code=platform_code,
-            message=_message(kind, message),
-            detail=dict(detail or {}),
-        )
+    failed = SyncRun.objects.filter(pk=run_id, state=SyncRun.State.RUNNING).update(
+        state=SyncRun.State.FAILED,
+        finished_at=timezone.now(),
+        calls_used=calls_used,
+        failure_kind=kind,
+        platform_code=platform_code,
+        message=_message(kind, message),
+        detail=dict(detail or {}),
     )
+    _unlock(run_id)
+    return bool(failed)
 
 
 def run_fail_platform(*, run_id: int, error: PlatformError, calls_used: int) -> bool:
@@ -200,11 +305,13 @@ def run_fail_platform(*, run_id: int, error: PlatformError, calls_used: int) -> 
 
 
 def runs_sweep_stale(*, now: datetime.datetime | None = None) -> int:
-    """Fail runs left running past the time limit, or queued past any possible delivery, as
-    `stale`: nothing shows "syncing" forever, and their accounts can be synced again. Returns
-    how many were swept. Idempotent; one UPDATE."""
+    """Fail runs whose worker is gone as `interrupted`, runs left running past the time limit
+    as `stale`, and runs queued past any possible delivery as `stale`: nothing shows "syncing"
+    for more than a minute after its worker died (the sweep runs every minute), and their
+    accounts can be synced again. Returns how many were swept. Idempotent."""
     now = now or timezone.now()
-    swept = SyncRun.objects.filter(
+    swept = runs_close_orphans(now=now)
+    stale = SyncRun.objects.filter(
         Q(state=SyncRun.State.RUNNING, started_at__lt=now - stale_after())
         | Q(state=SyncRun.State.QUEUED, created_at__lt=now - queued_stale_after())
     ).update(
@@ -213,6 +320,32 @@ def runs_sweep_stale(*, now: datetime.datetime | None = None) -> int:
         failure_kind=STALE,
         message=_message(STALE),
     )
-    if swept:
-        logger.warning("marked %s sync runs stale", swept)
-    return swept
+    if stale:
+        logger.warning("marked %s sync runs stale", stale)
+    return swept + stale
+
+
+def runs_close_orphans(*, now: datetime.datetime | None = None) -> int:
+    """Fail every running run whose process is gone (nobody holds its lock) as `interrupted`.
+    One lock probe per running run: there are at most as many as busy workers."""
+    if not _locking():
+        return 0
+    closed = 0
+    running = SyncRun.objects.filter(
+        state=SyncRun.State.RUNNING, **{f"detail__{HELD}": True}
+    ).values_list("pk", flat=True)
+    for run_id in running:
+        if not _try_lock(run_id):
+            continue  # alive (or ours)
+        try:
+            closed += SyncRun.objects.filter(pk=run_id, state=SyncRun.State.RUNNING).update(
+                state=SyncRun.State.FAILED,
+                finished_at=now or timezone.now(),
+                failure_kind=INTERRUPTED,
+                message=_message(INTERRUPTED),
+            )
+        finally:
+            _unlock(run_id)
+    if closed:
+        logger.warning("closed %s sync runs whose worker had stopped", closed)
+    return closed

@@ -37,8 +37,8 @@ if TYPE_CHECKING:
 
 
 # Token type hints of RFC 7009 (names, not secrets).
-ACCESS_TOKEN = "access_token"  # noqa: S105
-REFRESH_TOKEN = "refresh_token"  # noqa: S105
+ACCESS_TOKEN = "access_token"  # noqa: S105  # nosec B105
+REFRESH_TOKEN = "refresh_token"  # noqa: S105  # nosec B105
 
 
 @dataclass(frozen=True, slots=True)

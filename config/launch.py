@@ -121,7 +121,7 @@ def _prepare_sandbox(embedded: bool) -> bool:
 
 def _answers(url: str, timeout: float = 2) -> bool:
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as answer:  # noqa: S310 - our servers
+        with urllib.request.urlopen(url, timeout=timeout) as answer:  # noqa: S310 - our servers  # nosec B310
             return answer.status == 200
     except (OSError, urllib.error.HTTPError):
         return False

@@ -151,7 +151,7 @@ def portfolio_seed(
     `holdings` equities and a fund, valued every trading day of the `days` days ending at `end`.
     With `connect`, an active connection (without tokens: nothing will sync it) is added so
     the accounts show as linked. Returns the accounts and the valuation dates."""
-    rng = random.Random(seed)  # noqa: S311 - demo data, not a secret
+    rng = random.Random(seed)  # noqa: S311 - demo data, not a secret  # nosec B311
     dates = market_days(end=end, days=days)
     synced_at = synced_at or timezone.now()
     if connect:

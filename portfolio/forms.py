@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.ids import parse_id
 from brokers.models import LinkedAccount
 from portfolio.charts import account_label
 from portfolio.models import AssetClass, TransactionType
@@ -47,8 +48,7 @@ class AccountFilterMixin(forms.Form):
         cast(forms.ChoiceField, self.fields["account"]).choices = _account_choices(accounts)
 
     def account_id(self) -> int | None:
-        value = self.cleaned_data.get("account")
-        return int(value) if value else None
+        return parse_id(self.cleaned_data.get("account"))
 
 
 class HoldingFilterForm(AccountFilterMixin, forms.Form):

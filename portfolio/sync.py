@@ -373,7 +373,8 @@ def _write_partial(
     stays, its flows are pending, nothing that would skip the next read is advanced, and the
     run fails with the transactions' error and says what was kept."""
     error = fetched.transactions_error
-    assert error is not None  # noqa: S101 - only called for a partial fetch
+    if error is None:
+        raise ValueError("only a partial fetch (one whose transactions failed) is kept in part")
     account_flows_pending_mark(account=account, as_of=as_of)
     detail["kept"] = "balance"
     detail["transactions"] = {"failed": error.kind}

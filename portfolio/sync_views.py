@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
+from accounts.ids import id_or_404
 from accounts.services import client_ip
 from brokers.models import LinkedAccount
 from brokers.selectors import sync_progress_for_user
@@ -33,12 +34,10 @@ def _account_id(request: AuthenticatedHttpRequest, value: str | None) -> int | N
     else (another user's account, a number that is not one)."""
     if not value:
         return None
-    if (
-        not value.isdigit()
-        or not LinkedAccount.objects.for_user(request.user).filter(pk=int(value)).exists()
-    ):
+    account_id = id_or_404(value)
+    if not LinkedAccount.objects.for_user(request.user).filter(pk=account_id).exists():
         raise Http404
-    return int(value)
+    return account_id
 
 
 def _seconds_to_wait(user_id: int) -> int:

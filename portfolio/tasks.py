@@ -84,6 +84,7 @@ def sync_nightly_task() -> dict[str, Any]:
 
 @shared_task(name="portfolio.sync_runs_sweep")
 def sync_runs_sweep_task() -> int:
-    """Beat, every 5 minutes: fail runs left running past the time limit (or queued past any
-    delivery) as stale, so nothing shows "syncing" forever. No upstream call."""
+    """Beat, every minute: fail runs whose worker died (interrupted), and runs left running past
+    the time limit or queued past any delivery (stale), so nothing shows "syncing" for more than
+    a minute after its worker is gone. No upstream call."""
     return runs_sweep_stale()

@@ -13,12 +13,12 @@ send indexed series and shares.
 
 from __future__ import annotations
 
-import csv
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from defusedcsv import csv
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
@@ -32,7 +32,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
+from accounts.ids import id_or_404
 from accounts.models import User
+from brokers.models import LinkedAccount
 from portfolio import caching, charts
 from portfolio.forms import HoldingFilterForm, TransactionFilterForm, type_label
 from portfolio.models import Holding, HoldingPeriod, Transaction
@@ -96,6 +98,14 @@ def _labels(rows: list[AccountRow]) -> dict[int, tuple[str, str]]:
     }
 
 
+def _account_filter_check(request: AuthenticatedHttpRequest, accounts: list[LinkedAccount]) -> None:
+    """404 for an `account` filter that is not an id of one of the user's accounts: a filter
+    naming someone else's account must not fall back to showing everything of one's own."""
+    value = request.GET.get("account")
+    if value and id_or_404(value) not in {account.pk for account in accounts}:
+        raise Http404("not one of the user's accounts")
+
+
 def _page_context(request: AuthenticatedHttpRequest, **context: Any) -> dict[str, Any]:
     """What every dashboard page has: the privacy flag and the ranges' links."""
     return {
@@ -143,7 +153,7 @@ def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
             part=("overview", period, stack, context["privacy"], get_language()),
         )
         body = caching.cached(key, lambda: _overview_body(request, context, rows, as_of))
-        context.update(as_of=as_of, body=mark_safe(body))  # noqa: S308 - rendered by us
+        context.update(as_of=as_of, body=mark_safe(body))  # noqa: S308 - rendered by us  # nosec B308, B703
     return render(request, "portfolio/overview.html", context)
 
 
@@ -338,6 +348,7 @@ def holdings(request: AuthenticatedHttpRequest) -> HttpResponse:
     Queries: session, user, accounts, value total, count, page (6)."""
     user = request.user
     accounts = accounts_for_user(user=user)
+    _account_filter_check(request, accounts)
     form = HoldingFilterForm(request.GET or None, accounts=accounts)
     account_id = asset_class = None
     sort = "-value"
@@ -392,7 +403,9 @@ def holding_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _transactions_selection(request: AuthenticatedHttpRequest) -> tuple[TransactionFilterForm, Any]:
-    form = TransactionFilterForm(request.GET or None, accounts=accounts_for_user(user=request.user))
+    accounts = accounts_for_user(user=request.user)
+    _account_filter_check(request, accounts)
+    form = TransactionFilterForm(request.GET or None, accounts=accounts)
     filters: dict[str, Any] = {}
     if form.is_valid():
         filters = {
@@ -443,7 +456,11 @@ def _plain(value: Decimal | None) -> str:
 @require_GET
 def transactions_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Exactly the filtered rows as CSV, UTF-8 with a BOM so that Excel in Korea reads the
-    Korean text. In privacy mode the amount and quantity columns are left out."""
+    Korean text. In privacy mode the amount and quantity columns are left out.
+
+    Names and codes come from the upstream and are shared by every holder of an instrument,
+    and aliases from users: defusedcsv prefixes any text cell a spreadsheet would take for a
+    formula (=, +, -, @, |, %) with a quote, and leaves numbers (-1500, 0.5) as numbers."""
     _form, selection = _transactions_selection(request)
     rows = list(selection)
     _name_rows(rows)

@@ -106,11 +106,16 @@ def tests_database_url() -> str:
 
 @contextmanager
 def worker_process(
-    output_dir: Path, database_url: str, extra_env: dict[str, str] | None = None
+    output_dir: Path,
+    database_url: str,
+    extra_env: dict[str, str] | None = None,
+    *,
+    pool: str = "solo",
 ) -> Iterator[tuple[str, subprocess.Popen]]:
-    """Start a real `celery worker` process (solo pool) on the test Redis database and the given
-    PostgreSQL database, with `extra_env` on top of this process's environment; yield its node
-    name and process once it answers a ping; stop it afterwards (if it is still alive)."""
+    """Start a real `celery worker` process (solo pool, or `prefork` with one child) on the test
+    Redis database and the given PostgreSQL database, with `extra_env` on top of this process's
+    environment; yield its node name and process once it answers a ping; stop it afterwards
+    (if it is still alive)."""
     from config.celery_app import app
 
     node = f"test-{uuid.uuid4().hex[:8]}@localhost"
@@ -121,7 +126,7 @@ def worker_process(
     process = subprocess.Popen(
         [
             sys.executable, "-m", "celery", "-A", "config", "worker",
-            "--pool", "solo", "--loglevel", "INFO", "--hostname", node,
+            "--pool", pool, "--concurrency", "1", "--loglevel", "INFO", "--hostname", node,
             "--without-gossip", "--without-mingle",
         ],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,

@@ -28,14 +28,20 @@ class UserFactory(factory.django.DjangoModelFactory):
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
 
 
+SEEDS_CI = (
+    "S1V7HGXBV1EPGBJastZf4fQV+eOpOc1pfizByV6UIEEJHM/PF9QKu+PU2OThEog7QmVKSZNibNGg+/k0XB/9jQ=="
+)
+
+
 class IdentityFactory(factory.django.DjangoModelFactory):
-    """A verified identity. The CI is the seeds' example by default (88 characters)."""
+    """A verified identity. One CI is one person, so each gets a CI of its own (88 characters,
+    shaped like the seeds' example); pass `ci=SEEDS_CI` for the platform's example person."""
 
     class Meta:
         model = "accounts.Identity"
 
     user = factory.SubFactory(UserFactory)
-    ci = "S1V7HGXBV1EPGBJastZf4fQV+eOpOc1pfizByV6UIEEJHM/PF9QKu+PU2OThEog7QmVKSZNibNGg+/k0XB/9jQ=="
+    ci = factory.Sequence(lambda n: f"{n:08d}" + SEEDS_CI[8:])
     korean_name = "홍길동"
     verified_at = factory.LazyFunction(timezone.now)
 

@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 from brokers.sandbox import identity
 from brokers.sandbox.data import AccountProfile
 
-PERSONA_PASSWORD = "sandbox1234"  # noqa: S105 - published sandbox test data
+PERSONA_PASSWORD = "sandbox1234"  # noqa: S105 - published sandbox test data  # nosec B105
 DEFAULT_SERVICE_NAME = "자산 (Jasan)"
 
 

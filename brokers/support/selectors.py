@@ -16,6 +16,7 @@ from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.ids import parse_id
 from accounts.models import ActivityEvent, User
 from accounts.selectors import activity_for_user, user_has_verified_email
 from brokers.journey import Alert, Step
@@ -32,8 +33,9 @@ FAILED_RUNS_WINDOW = dt.timedelta(hours=24)
 def support_user_find(query: str) -> User | None:
     """The user a support search names: a user number, or an e-mail address (any case)."""
     query = query.strip()
-    if query.isdigit():
-        return User.objects.filter(pk=int(query)).first()
+    user_id = parse_id(query)
+    if user_id is not None:
+        return User.objects.filter(pk=user_id).first()
     if "@" in query:
         return User.objects.filter(email__iexact=query).first()
     return None

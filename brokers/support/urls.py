@@ -8,10 +8,10 @@ from brokers.support import views
 
 urlpatterns = [
     path("", views.console, name="support_console"),
-    path("users/<int:user_id>/", views.user_case, name="support_user"),
-    path("users/<int:user_id>/check/", views.recheck, name="support_recheck"),
+    path("users/<id:user_id>/", views.user_case, name="support_user"),
+    path("users/<id:user_id>/check/", views.recheck, name="support_recheck"),
     path(
-        "users/<int:user_id>/accounts/<int:account_id>/sync/",
+        "users/<id:user_id>/accounts/<id:account_id>/sync/",
         views.sync,
         name="support_sync",
     ),

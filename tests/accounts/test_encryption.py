@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from cryptography.fernet import Fernet
 from django.core.exceptions import FieldError
 from django.core.management import call_command
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from accounts.encryption import DecryptionError, decrypt, encrypt
+from accounts.encryption import DecryptionError, blind_index, decrypt, encrypt
+from accounts.identity import VerifiedIdentity
 from accounts.models import Identity
+from accounts.services import IdentityAlreadyHeld, identity_verify
 
 CI = "S1V7HGXBV1EPGBJastZf4fQV+eOpOc1pfizByV6UIEEJHM/PF9QKu+PU2OThEog7QmVKSZNibNGg+/k0XB/9jQ=="
 NAME = "홍길동"
@@ -101,3 +105,47 @@ def test_rotation_also_re_encrypts_totp_secrets(alice, settings):
 
     authenticator.refresh_from_db()
     assert decrypt(authenticator.data["secret"]) == "JBSWY3DPEHPK3PXP"
+
+
+@pytest.mark.django_db
+def test_one_ci_is_held_by_one_user_even_past_the_service(alice, bob):
+    Identity.objects.create(user=alice, ci=CI, korean_name=NAME, verified_at=timezone.now())
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Identity.objects.create(user=bob, ci=CI, korean_name=NAME, verified_at=timezone.now())
+
+
+@pytest.mark.django_db
+def test_the_ci_blind_index_is_keyed_and_holds_nothing_of_the_ci(alice, settings):
+    identity = Identity.objects.create(
+        user=alice, ci=CI, korean_name=NAME, verified_at=timezone.now()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ci_index FROM accounts_identity WHERE id = %s", [identity.id])
+        (stored,) = cursor.fetchone()
+
+    assert stored == blind_index(CI) and len(stored) == 64
+    assert CI[:8] not in stored
+    assert stored != hashlib.sha256(CI.encode()).hexdigest()  # not an unkeyed hash
+    settings.JASAN_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+    assert blind_index(CI) != stored  # another key, another index
+
+
+@pytest.mark.django_db
+def test_while_keys_rotate_a_held_ci_is_still_found_and_reencrypt_reindexes_it(
+    alice, bob, settings
+):
+    old_key = settings.JASAN_ENCRYPTION_KEYS[0]
+    new_key = Fernet.generate_key().decode()
+    Identity.objects.create(user=alice, ci=CI, korean_name=NAME, verified_at=timezone.now())
+
+    settings.JASAN_ENCRYPTION_KEYS = [new_key, old_key]
+    with pytest.raises(IdentityAlreadyHeld):  # found under the old key's index
+        identity_verify(user=bob, identity=VerifiedIdentity(ci=CI, korean_name=NAME))
+    call_command("reencrypt", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    settings.JASAN_ENCRYPTION_KEYS = [new_key]
+
+    assert Identity.objects.get(user=alice).ci_index == blind_index(CI)
+    with pytest.raises(IdentityAlreadyHeld):
+        identity_verify(user=bob, identity=VerifiedIdentity(ci=CI, korean_name=NAME))
+    assert not Identity.objects.filter(user=bob).exists()

@@ -147,3 +147,15 @@ def test_a_session_ends_after_its_absolute_limit_even_when_active(client, alice,
     response = client.get("/home/")
 
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "outside", ["https://evil.example/", "//evil.example/", "/\\evil.example", "http:evil.example"]
+)
+def test_an_outside_next_after_sign_in_is_ignored(client, alice, outside):
+    response = client.post(
+        "/accounts/login/?next=" + outside, {"login": alice.email, "password": PASSWORD}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/home/"

@@ -345,3 +345,31 @@ def test_a_state_older_than_ten_minutes_is_refused(client, alice, on_sandbox):
 
     assert response.status_code == 400
     assert not Connection.objects.filter(user=alice).exists()
+
+
+def test_a_second_user_verifying_an_identity_already_held_is_refused_and_sees_nothing(
+    client, alice, bob, on_sandbox
+):
+    member = on_sandbox.new_member()
+    client.force_login(alice)
+    _verify(client, member)
+    _connect(client, on_sandbox, member)
+    alices = LinkedAccount.objects.filter(user=alice)
+    alices_accounts = set(alices.values_list("vt_acc_no_last4", flat=True))
+    assert alices_accounts
+
+    client.force_login(bob)
+    response = client.post("/me/identity/", _identity_form(member))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "이미 다른 자산 계정에서 본인확인" in html
+    assert alice.email not in html
+    assert not Identity.objects.filter(user=bob).exists()
+    assert Identity.objects.get(user=alice).ci == member.ci
+    link = client.get("/link/")
+    assert link.context["status"].step == "verify_identity"
+    assert not LinkedAccount.objects.filter(user=bob).exists()
+    for last4 in alices_accounts:
+        assert last4 not in link.content.decode()
+    assert not PortalCheck.objects.filter(user=bob).exists()

@@ -8,10 +8,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from brokers import services
 from brokers.call_log import UPSTREAM_LOGGER
 from brokers.errors import REAUTH_REQUIRED, PlatformError
 from brokers.models import Connection
 from brokers.services import connection_disconnect, connection_refresh
+from portfolio.sync import account_sync
 from tests.brokers.conftest import run_together
 from tests.sandbox_server import query_of
 
@@ -125,3 +127,50 @@ def test_two_workers_with_an_expired_token_make_one_token_call_and_both_use_the_
     ]
     assert len(refreshes) == 1
     assert used[0] == used[1] != stale
+
+
+def test_a_crash_after_the_platform_rotated_the_refresh_token_shows_reconnect_never_silence(
+    platform, hong, client, monkeypatch, on_sandbox
+):
+    """The platform rotates the refresh token, and we die before our commit: the rotated pair
+    is lost. The next refresh sends the old refresh token, the platform refuses it, and the
+    connection says "reconnect" (the link page shows it); it is never left looking healthy."""
+    old_access = hong.connection.access_token
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("the process died before its commit")
+
+    monkeypatch.setattr(services, "_store_tokens", crash)
+    with pytest.raises(RuntimeError):
+        connection_refresh(
+            connection_id=hong.connection.pk, stale_access_token=old_access, upstream=platform
+        )
+    monkeypatch.undo()
+    stored = Connection.objects.get(pk=hong.connection.pk)
+    assert stored.access_token == old_access  # our commit never happened
+
+    with pytest.raises(PlatformError) as refused:
+        connection_refresh(
+            connection_id=hong.connection.pk, stale_access_token=old_access, upstream=platform
+        )
+
+    assert refused.value.kind == REAUTH_REQUIRED
+    stored = Connection.objects.get(pk=hong.connection.pk)
+    assert not stored.is_usable
+    client.force_login(hong.user)
+    assert client.get("/link/").context["status"].step == "reconnect"
+
+
+def test_after_disconnecting_scheduled_syncs_are_no_ops_that_call_nobody(platform, hong):
+    connection_disconnect(connection_id=hong.connection.pk, upstream=platform)
+    calls = platform.calls
+
+    outcomes = [
+        account_sync(account_id=account.pk, trigger="nightly", upstream=platform)
+        for account in hong.accounts.values()
+    ]
+
+    assert {(o.state, o.failure_kind) for o in outcomes} == {("skipped", "not_connected")}
+    assert platform.calls == calls
+    stored = Connection.objects.get(pk=hong.connection.pk)
+    assert (stored.access_token, stored.refresh_token) == (None, None)

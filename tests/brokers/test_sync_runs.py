@@ -4,14 +4,19 @@ sweeper that fails runs left running."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+import psycopg
 import pytest
 from django.utils import timezone
 
 from brokers import runs
 from brokers.errors import PlatformError
 from brokers.models import SyncRun
+from tests.conftest import tests_database_url as database_url
 from tests.portfolio.factories import LinkedAccountFactory
+from tests.portfolio.sync_support import wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +125,70 @@ def test_the_latest_run_of_each_account_is_one_query_away(
 
 
 HOUR = datetime.timedelta(hours=1)
+
+
+# --- a worker that dies holding its run ----------------------------------------------------
+
+
+@contextmanager
+def worker_holding(run: SyncRun) -> Iterator[psycopg.Connection]:
+    """Another database session, as a worker's, that started `run` and holds its lock until
+    it is closed (as a killed process's session is)."""
+    with psycopg.connect(database_url(), autocommit=True) as session:
+        backend = session.info.backend_pid
+        session.execute("SELECT pg_advisory_lock(%s)", [runs._lock_key(run.pk)])
+        SyncRun.objects.filter(pk=run.pk).update(
+            state="running", started_at=timezone.now(), detail={runs.HELD: True}
+        )
+        yield session
+    # The server ends the session (and drops its locks) a moment after the client is gone.
+    with psycopg.connect(database_url(), autocommit=True) as probe:
+        wait_for(
+            lambda: (
+                not probe.execute(
+                    "SELECT 1 FROM pg_stat_activity WHERE pid = %s", [backend]
+                ).fetchone()
+            ),
+            timeout=10,
+            what="the dead worker's session to end",
+        )
+
+
+def test_a_run_whose_worker_is_alive_is_neither_swept_nor_taken_over(account):
+    run = runs.run_queue(account_id=account.pk, trigger="user")
+
+    with worker_holding(run):
+        assert runs.runs_sweep_stale() == 0
+        assert runs.run_start(run_id=run.pk) is False  # a duplicate delivery: superseded
+
+        assert state_of(run) == ("running", "")
+
+
+def test_the_redelivered_task_takes_over_a_run_whose_worker_died_as_its_next_attempt(account):
+    run = runs.run_queue(account_id=account.pk, trigger="user")
+    with worker_holding(run):
+        pass  # the worker is killed: its session ends, and its lock with it
+
+    assert runs.run_start(run_id=run.pk) is True
+
+    run.refresh_from_db()
+    assert (run.state, run.attempt) == ("running", 2)
+    assert run.detail == {"held": True, "taken_over": True}
+    assert runs.runs_sweep_stale() == 0  # held by this process now
+    runs.run_succeed(run_id=run.pk, calls_used=2, detail={"holdings": 1})
+    assert state_of(run) == ("succeeded", "")
+
+
+def test_a_run_whose_worker_died_is_closed_by_the_next_sweep_and_frees_the_account(account):
+    run = runs.run_queue(account_id=account.pk, trigger="nightly")
+    with worker_holding(run):
+        pass
+
+    assert runs.runs_sweep_stale() == 1
+
+    assert state_of(run) == ("failed", "interrupted")
+    assert run.finished_at is not None
+    assert run.message == "the worker carrying out the sync stopped"
+    assert runs.run_start(run_id=run.pk) is False  # a late redelivery finds it finished
+    following = runs.run_queue(account_id=account.pk, trigger="user")
+    assert runs.run_start(run_id=following.pk) is True

@@ -37,10 +37,31 @@ def browser() -> Iterator[object]:
         instance.close()
 
 
+# What Chromium writes to the console when the Content-Security-Policy blocks something (an
+# inline script or handler, an injected style, eval, a foreign source).
+CSP_VIOLATION = "Content Security Policy"
+
+
 @pytest.fixture
 def page(browser) -> Iterator[object]:
+    """A fresh browser tab. Any CSP violation it reports on its console fails the test."""
     context = browser.new_context(locale="ko-KR", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
+    violations: list[str] = []
+
+    def watch(tab: object) -> None:
+        tab.on(  # type: ignore[attr-defined]
+            "console",
+            lambda message: (
+                violations.append(f"{tab.url}: {message.text}")  # type: ignore[attr-defined]
+                if CSP_VIOLATION in message.text
+                else None
+            ),
+        )
+
+    context.on("page", watch)
     tab = context.new_page()
     yield tab
     context.close()
+    if violations:
+        pytest.fail("CSP violations in the browser console:\n" + "\n".join(violations))

@@ -8,12 +8,14 @@ sync's tests see them).
 from __future__ import annotations
 
 import datetime
+import os
 import signal
 import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -47,8 +49,19 @@ class Worker:
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(timeout=10)
 
+    def kill_children(self) -> list[int]:
+        """SIGKILL the pool processes of a prefork worker (as the OOM killer would), leaving
+        its main process, which requeues their tasks and starts new ones; their pids."""
+        pid = self.process.pid
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        for child in children:
+            os.kill(int(child), signal.SIGKILL)
+        return [int(child) for child in children]
 
-def start_worker(live_sandbox: Any, django_db_blocker: Any, output_dir: Any) -> Any:
+
+def start_worker(
+    live_sandbox: Any, django_db_blocker: Any, output_dir: Any, *, pool: str = "solo"
+) -> Any:
     """A real worker whose settings point at the live sandbox; short delays for retries."""
     from config.celery_app import app
 
@@ -56,12 +69,24 @@ def start_worker(live_sandbox: Any, django_db_blocker: Any, output_dir: Any) -> 
         database_url = tests_database_url()
     # Messages left by earlier runs of these tests must not reach this worker.
     app.control.purge()
-    return worker_process(output_dir, database_url, live_sandbox.settings_overrides())
+    return worker_process(output_dir, database_url, live_sandbox.settings_overrides(), pool=pool)
 
 
 @pytest.fixture(scope="module")
 def sync_worker(live_sandbox, django_db_setup, django_db_blocker, output_dir) -> Iterator[Worker]:
     with start_worker(live_sandbox, django_db_blocker, output_dir) as (node, process):
+        yield Worker(node, process)
+
+
+@pytest.fixture
+def prefork_worker(
+    live_sandbox, django_db_setup, django_db_blocker, output_dir
+) -> Iterator[Worker]:
+    """A worker of the test's own with a prefork pool of one process, for tests that kill it."""
+    with start_worker(live_sandbox, django_db_blocker, output_dir, pool="prefork") as (
+        node,
+        process,
+    ):
         yield Worker(node, process)
 
 

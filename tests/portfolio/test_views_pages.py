@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from portfolio.models import Holding, Transaction
+from portfolio.models import Holding, Instrument, Transaction
 from tests.portfolio.dashboard_data import END, page_urls, seed
 
 pytestmark = pytest.mark.django_db
@@ -61,16 +61,37 @@ def test_charlie_sees_none_of_alices_rows_on_the_shared_pages(client, alices, ch
     assert len(csv_rows(client.get(reverse("transactions_csv")))) == 1  # the header only
 
 
-def test_an_account_filter_naming_another_users_account_shows_nothing(
-    client, alices, charlie
+@pytest.mark.parametrize("name", ["holdings", "transactions", "transactions_csv"])
+def test_an_account_filter_naming_another_users_account_answers_404(
+    client, alices, charlie, name
 ) -> None:
     seed(charlie, days=30, accounts=1, star=False)
     client.force_login(charlie)
     foreign = alices.accounts[0].pk
 
-    response = client.get(reverse("transactions_csv") + f"?account={foreign}")
+    response = client.get(reverse(name), {"account": foreign})
 
-    assert len(csv_rows(response)) == 1
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("name", ["holdings", "transactions", "transactions_csv", "sync_progress"])
+@pytest.mark.parametrize("value", ["²", "٣", "１", "1e3", "-1", " 1", "0", "9" * 25])
+def test_an_account_filter_that_is_not_ascii_digits_answers_404_not_500(
+    client, alice, alices, name, value
+) -> None:
+    client.force_login(alice)
+
+    response = client.get(reverse(name), {"account": value})
+
+    assert response.status_code == 404
+
+
+def test_the_progress_page_refuses_a_superscript_two_in_its_raw_query(client, alice, alices):
+    client.force_login(alice)
+
+    assert client.get("/sync/progress/?account=%C2%B2").status_code == 404
+    assert client.get("/dashboard/holdings/?account=%C2%B2").status_code == 404
+    assert client.get("/dashboard/transactions/?account=%C2%B2").status_code == 404
 
 
 def test_the_csv_holds_only_the_signed_in_users_rows(client, alices, bob) -> None:
@@ -286,3 +307,35 @@ def test_chart_data_is_never_cached(client, alice, alices) -> None:
     response = client.get(reverse("chart_networth"))
 
     assert "no-store" in response["Cache-Control"]
+
+
+# --- CSV formula neutralisation -----------------------------------------------------------------
+
+EVIL = '=HYPERLINK("http://evil.example","x")'
+
+
+def test_the_csv_turns_formula_looking_names_into_text_and_keeps_numbers_numbers(
+    client, alice, alices
+) -> None:
+    client.force_login(alice)
+    txn = (
+        Transaction.objects.filter(account__user=alice, change_amount__lt=0)
+        .exclude(isin="")
+        .order_by("pk")
+        .first()
+    )
+    Instrument.objects.filter(isin=txn.isin).update(name=EVIL)
+    account = txn.account
+    account.alias = "+cmd|' /C calc'!A0"
+    account.save(update_fields=["alias"])
+
+    rows = csv_rows(client.get(reverse("transactions_csv"), {"account": account.pk}))
+
+    cells = [cell for row in rows[1:] for cell in row]
+    assert any(cell == "'" + EVIL for cell in cells)
+    for cell in cells:
+        assert not cell.startswith(("=", "+", "@", "|", "%")), cell
+        if cell.startswith("-"):
+            assert Decimal(cell) < 0, cell  # a negative number, still a number
+    negatives = [row[5] for row in rows[1:] if row[5].startswith("-")]
+    assert negatives and all(Decimal(value) < 0 for value in negatives)

@@ -131,12 +131,49 @@ def test_a_signed_out_visitor_is_sent_to_sign_in(client, bob):
     assert response["Location"].startswith(reverse("account_login"))
 
 
-def test_an_admin_who_is_not_a_superuser_cannot_make_anyone_a_superuser(
+def test_an_admin_who_is_not_a_superuser_cannot_make_anyone_staff_or_a_superuser(
     admin_staff_client, service_admin, bob
 ):
     url = reverse("admin:accounts_user_change", args=[bob.pk])
     page = admin_staff_client.get(url)
 
     assert page.status_code == 200
-    assert 'name="is_superuser"' not in page.content.decode()
-    assert 'name="is_staff"' in page.content.decode()
+    html = page.content.decode()
+    for field in ("is_superuser", "is_staff", "groups", "user_permissions"):
+        assert f'name="{field}"' not in html, field
+    assert 'name="email"' in html
+
+
+def test_support_staff_find_the_console_in_the_navigation_and_users_do_not(
+    client, support_staff, alice
+):
+    client.force_login(support_staff)
+    html = client.get(reverse("link_status")).content.decode()
+    assert '<a href="/support/" data-nav-support>' in html
+    assert ">고객지원<" in html
+
+    client.force_login(alice)
+    assert "data-nav-support" not in client.get(reverse("link_status")).content.decode()
+
+
+def test_support_staff_at_the_admin_get_a_korean_page_naming_their_role(support_client):
+    index = support_client.get(reverse("admin:index"))
+    model_page = support_client.get(reverse("admin:accounts_user_changelist"))
+
+    assert "관리 화면은 관리자 역할 전용입니다" in index.content.decode()
+    assert "You don't have permission" not in index.content.decode()
+    assert model_page.status_code == 403
+    html = model_page.content.decode()
+    assert "이 페이지를 열려면 고객지원 역할이 필요합니다" in html
+    assert 'href="/support/"' in html
+
+
+def test_a_plain_user_at_the_admin_or_the_console_gets_the_korean_role_page(client, alice):
+    client.force_login(alice)
+
+    for url in ("/admin/", reverse("support_console")):
+        response = client.get(url, follow=True)
+        assert response.status_code == 403, url
+        html = response.content.decode()
+        assert "이 페이지를 열려면 고객지원 역할이 필요합니다" in html, url
+        assert 'href="/support/"' not in html

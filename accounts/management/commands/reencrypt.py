@@ -2,6 +2,8 @@
 
 Run after putting a new key first in the list; once it reports success, older keys can be
 removed. Each batch is one transaction, so an interrupted run can simply be started again.
+It also rewrites each CI's blind index under the newest key (lookups try every configured key
+until then).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class Command(BaseCommand):
             total += count
             self.stdout.write(f"{model._meta.label}: {count} rows re-encrypted")
         total += self._rotate_mfa_secrets()
+        self._reindex_cis()
         self.stdout.write(self.style.SUCCESS(f"Done: {total} rows re-encrypted."))
 
     def _rotate_table(self, model: type[models.Model], attnames: list[str]) -> int:
@@ -55,7 +58,7 @@ class Command(BaseCommand):
                 where = f"WHERE {pk} > %s " if last_pk is not None else ""
                 params: list[Any] = [last_pk] if last_pk is not None else []
                 cursor.execute(
-                    f"SELECT {pk}, {', '.join(columns)} FROM {table} {where}"  # noqa: S608
+                    f"SELECT {pk}, {', '.join(columns)} FROM {table} {where}"  # noqa: S608  # nosec B608
                     f"ORDER BY {pk} LIMIT {BATCH_SIZE}{lock}",
                     params,
                 )
@@ -63,7 +66,7 @@ class Command(BaseCommand):
                 for row in rows:
                     values = [rotate(v) if v is not None else None for v in row[1:]]
                     cursor.execute(
-                        f"UPDATE {table} SET {assignments} WHERE {pk} = %s",  # noqa: S608
+                        f"UPDATE {table} SET {assignments} WHERE {pk} = %s",  # noqa: S608  # nosec B608
                         [*values, row[0]],
                     )
                 count += len(rows)
@@ -89,3 +92,17 @@ class Command(BaseCommand):
                     count += 1
         self.stdout.write(f"mfa.Authenticator: {count} rows re-encrypted")
         return count
+
+    def _reindex_cis(self) -> None:
+        """Each CI's blind index under the newest key (the index key rotates with it)."""
+        from accounts.encryption import blind_index
+        from accounts.models import Identity
+
+        count = 0
+        with transaction.atomic():
+            for identity in Identity.objects.select_for_update().only("pk", "ci", "ci_index"):
+                index = blind_index(identity.ci)
+                if identity.ci_index != index:
+                    Identity.objects.filter(pk=identity.pk).update(ci_index=index)
+                    count += 1
+        self.stdout.write(f"accounts.Identity: {count} CI blind indexes rewritten")

@@ -12,7 +12,7 @@ from django.db import transaction
 from accounts.models import User
 
 DEMO_EMAIL = "demo@jasan.example"
-DEMO_PASSWORD_DEFAULT = "jasan-demo-2026"  # noqa: S105 - a published demo password
+DEMO_PASSWORD_DEFAULT = "jasan-demo-2026"  # noqa: S105 - a published demo password  # nosec B105
 
 
 class Command(BaseCommand):

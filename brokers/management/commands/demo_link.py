@@ -34,7 +34,8 @@ PERSONA = {
     "birth_date": "1980-01-01",
     "phone": "01012345678",
     "portal_id": "hong",
-    "password": "sandbox1234",
+    # The sandbox persona's published password (README, "Personas").
+    "password": "sandbox1234",  # nosec B105
 }
 
 
@@ -66,9 +67,10 @@ class Command(BaseCommand):
                         "phone": options["phone"],
                     }
                 )
+                # Another user may already hold this persona's CI (one person, one user).
+                identity = identity_verify(user=user, identity=verified)
             except IdentityVerificationError as exc:
                 raise CommandError(f"identity verification failed: {exc.user_message}") from None
-            identity = identity_verify(user=user, identity=verified)
         check = portal_check_refresh(user=user, identity=identity)
         if check.last_error_kind:
             raise CommandError(f"the platform did not answer ({check.last_error_kind})")

@@ -280,7 +280,7 @@ class Command(BaseCommand):
             OPENPLATFORM_TOKEN_URL=sandbox.url + "/auth/oauth/v2/token",
             OPENPLATFORM_REVOKE_URL=sandbox.url + "/auth/oauth/v2/token/revoke",
             OPENPLATFORM_CLIENT_ID="jasan-dev",
-            OPENPLATFORM_CLIENT_SECRET="jasan-dev-client-secret",  # noqa: S106 - sandbox's own
+            OPENPLATFORM_CLIENT_SECRET="jasan-dev-client-secret",  # noqa: S106 - sandbox's own  # nosec B106
             OPENPLATFORM_API_KEY="jasan-dev-api-key",
             OPENPLATFORM_REDIRECT_URI="http://127.0.0.1:8000/link/callback/",
             OPENPLATFORM_CACHE_SECONDS=0,
@@ -303,7 +303,7 @@ class Command(BaseCommand):
                     birth_date="19900101",
                     phone=f"0109{secrets.randbelow(10**7):07d}",
                     portal_id=f"bench{os.getpid()}{serial:03d}",
-                    password="bench-password-1",  # noqa: S106 - a throwaway sandbox member
+                    password="bench-password-1",  # noqa: S106 - a throwaway sandbox member  # nosec B106
                     accounts=[{"broker": broker, "profile": profile, "linked": True}],
                 )
                 user = User.objects.create(email=f"user{serial:03d}@{BENCH_DOMAIN}")
@@ -316,7 +316,7 @@ class Command(BaseCommand):
                 portal_connect(
                     user=user,
                     portal_id=member["portal_id"],
-                    password="bench-password-1",  # noqa: S106
+                    password="bench-password-1",  # noqa: S106  # nosec B106
                     upstream=client,
                 )
                 linked_accounts_record(user=user, found=client.linked_accounts(identity))
