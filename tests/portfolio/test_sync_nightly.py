@@ -100,7 +100,7 @@ def test_the_nightly_sync_and_the_sweeper_are_scheduled_by_beat_rows():
     # A transactional test before this one may have flushed the migration's rows: make them
     # again with the migration's own (idempotent) function.
     importlib.import_module("brokers.migrations.0007_sync_schedules").create(apps, None)
-    importlib.import_module("brokers.migrations.0008_sweep_every_minute").every(1)(apps, None)
+    importlib.import_module("brokers.migrations.0011_sweep_every_minute").every(1)(apps, None)
     assert PeriodicTask.objects.filter(task__startswith="portfolio.").count() == 2
     nightly = PeriodicTask.objects.get(task="portfolio.sync_nightly")
     sweeper = PeriodicTask.objects.get(task="portfolio.sync_runs_sweep")
