@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from brokers.models import LinkedAccount
 from portfolio.formatting import won_number
 from portfolio.returns import ValuationPoint
 from portfolio.selectors import Slice
+from portfolio.trading_days import trading_days
 
 INDEX_BASE = Decimal(100)
 _HUNDREDTH = Decimal("0.01")
@@ -38,27 +39,56 @@ def account_label(account: LinkedAccount) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Series:
-    """Dates and, per stacked part, one value per date (None before the part existed)."""
+    """Dates and, per stacked part, one value per date (None before the part existed).
+
+    `carried` says, per part and date, that no valuation was taken that day and the value is
+    the last one carried forward (a weekly-synced account on the other days, a day a sync
+    failed): the chart draws those stretches dashed and the table marks them."""
 
     dates: list[datetime.date]
     parts: list[tuple[str, list[Decimal | None]]]
     totals: list[Decimal]
+    carried: dict[str, list[bool]] = field(default_factory=dict)
 
 
 def _carried(
     points: Sequence[ValuationPoint], dates: Sequence[datetime.date]
-) -> list[Decimal | None]:
+) -> tuple[list[Decimal | None], list[bool]]:
     """An account's value on each of `dates`, its last known value carried forward, None
-    before its first valuation: the same rule as `portfolio.returns.combine`."""
+    before its first valuation (the same rule as `portfolio.returns.combine`); and whether each
+    value was carried rather than taken that day."""
     values: list[Decimal | None] = []
+    carried: list[bool] = []
     index = 0
     last: Decimal | None = None
     for day in dates:
+        taken = False
         while index < len(points) and points[index].date <= day:
             last = points[index].value
+            taken = points[index].date == day
             index += 1
         values.append(last)
-    return values
+        carried.append(last is not None and not taken)
+    return values, carried
+
+
+def chart_dates(
+    accounts: Mapping[int, Sequence[ValuationPoint]],
+    *,
+    start: datetime.date | None,
+    end: datetime.date,
+) -> list[datetime.date]:
+    """The days a range's chart shows: every KRX trading day after `start` (the close the range
+    is measured from) up to `end`, and any other day an account was valued. Without a `start`
+    (all history) the first day is the first valuation. A range therefore begins on its first
+    trading day, with every account's value carried into it, never on a base row of the year
+    before."""
+    valued = {point.date for points in accounts.values() for point in points}
+    if not valued:
+        return []
+    first = min(valued) if start is None else start + datetime.timedelta(days=1)
+    days = set(trading_days(first, end)) | {day for day in valued if first <= day <= end}
+    return sorted(days)
 
 
 def stacked_series(
@@ -66,30 +96,37 @@ def stacked_series(
     accounts: Mapping[int, Sequence[ValuationPoint]],
     labels: Mapping[int, tuple[str, str]],
     stack: str,
+    dates: Sequence[datetime.date] | None = None,
 ) -> Series:
-    """The net worth on every day any account has a valuation, split by account or broker.
+    """The net worth on each of `dates` (by default every day any account has a valuation),
+    split by account or broker, each account's last value carried over days it was not valued.
 
     `labels` maps an account id to (account label, broker label). The parts add up to the
-    total of `portfolio.returns.combine` on each day.
+    total of `portfolio.returns.combine` on each day; the privacy index is computed from these
+    same totals.
     """
-    dates = sorted({point.date for points in accounts.values() for point in points})
+    if dates is None:
+        dates = sorted({point.date for points in accounts.values() for point in points})
     groups: dict[str, list[Decimal | None]] = {}
+    carried: dict[str, list[bool]] = {}
     for account_id, points in accounts.items():
         account_label_, broker_label = labels.get(account_id, (str(account_id), ""))
         key = broker_label if stack == Stack.BROKER else account_label_
-        values = _carried(points, dates)
+        values, flags = _carried(points, dates)
         if key in groups:
             groups[key] = [
                 a if b is None else (b if a is None else a + b)
                 for a, b in zip(groups[key], values, strict=True)
             ]
+            carried[key] = [a or b for a, b in zip(carried[key], flags, strict=True)]
         else:
             groups[key] = values
+            carried[key] = flags
     totals = [
         sum((values[i] or Decimal(0) for values in groups.values()), Decimal(0))
         for i in range(len(dates))
     ]
-    return Series(dates=dates, parts=sorted(groups.items()), totals=totals)
+    return Series(dates=list(dates), parts=sorted(groups.items()), totals=totals, carried=carried)
 
 
 def _index(value: Decimal | None, base: Decimal) -> Decimal | None:
@@ -116,7 +153,11 @@ def series_payload(series: Series, *, privacy: bool) -> dict[str, object]:
         "unit": "index" if privacy else "KRW",
         "labels": [day.isoformat() for day in series.dates],
         "datasets": [
-            {"label": label, "data": [number(value) for value in values]}
+            {
+                "label": label,
+                "data": [number(value) for value in values],
+                "carried": series.carried.get(label, [False] * len(values)),
+            }
             for label, values in series.parts
         ],
         "total": [number(value) for value in series.totals],

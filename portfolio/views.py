@@ -238,11 +238,15 @@ def _networth(
     as_of = _as_of(rows)
     series = charts.Series(dates=[], parts=[], totals=[])
     if as_of is not None:
-        accounts = valuations_for_user(user=user, start=period_start(period, as_of), end=as_of)
+        start = period_start(period, as_of)
+        accounts = valuations_for_user(user=user, start=start, end=as_of)
         if account_id is not None:
             accounts = {account_id: accounts[account_id]} if account_id in accounts else {}
         series = charts.stacked_series(
-            accounts=accounts, labels=_labels(rows), stack=_stack(request)
+            accounts=accounts,
+            labels=_labels(rows),
+            stack=_stack(request),
+            dates=charts.chart_dates(accounts, start=start, end=as_of),
         )
     privacy = request.user.privacy_mode
     return {
@@ -286,12 +290,14 @@ def _series_table(request: AuthenticatedHttpRequest, account_id: int | None) -> 
     data = _networth(request, account_id=account_id)
     series: charts.Series = data["series"]
     payload = data["payload"]
+    cells = [
+        list(zip(dataset["data"], dataset["carried"], strict=True))
+        for dataset in payload["datasets"]
+    ]
     rows = list(
         zip(
             series.dates,
-            zip(*(dataset["data"] for dataset in payload["datasets"]), strict=True)
-            if payload["datasets"]
-            else [() for _ in series.dates],
+            zip(*cells, strict=True) if cells else [() for _ in series.dates],
             payload["total"],
             strict=True,
         )

@@ -62,6 +62,13 @@
             borderWidth: 1.5,
             tension: 0,
             spanGaps: false,
+            // Days the account was not valued carry its last value: drawn dashed.
+            segment: {
+              borderDash: function (ctx) {
+                var carried = set.carried || [];
+                return carried[ctx.p1DataIndex] ? [4, 3] : undefined;
+              },
+            },
           };
         }),
       },
