@@ -1,0 +1,99 @@
+"""More of the dashboard's second round in a browser, at a desktop's and a phone's width: a
+name typo has a way back, and the corrected identity is checked at once; the chart starts the
+year on its first trading day; holdings combine across accounts; codes read as words."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import ActivityEvent
+from tests.factories import PASSWORD, UserFactory
+from tests.portfolio.dashboard_data import seed
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.fixture(params=sorted(WIDTHS))
+def width(request, page) -> str:
+    page.set_viewport_size(WIDTHS[request.param])
+    return request.param
+
+
+def sign_in(page, live_server, email: str) -> None:
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url("**/home/")
+
+
+def verify(page, live_server, *, name: str, born: str, phone: str) -> None:
+    page.goto(live_server.url + "/me/identity/")
+    page.fill("input[name=korean_name]", name)
+    page.fill("input[name=birth_date]", f"{born[:4]}-{born[4:6]}-{born[6:]}")
+    page.fill("input[name=phone]", phone)
+    page.locator("button[name=verify]").click()
+    page.wait_for_url("**/link/")
+
+
+def test_a_name_typo_offers_a_way_back_and_the_corrected_name_is_checked_at_once(
+    page, live_server, on_sandbox, width, output_dir
+) -> None:
+    member = on_sandbox.new_member(accounts=(("diamond", "default"),))
+    user = UserFactory()
+    sign_in(page, live_server, user.email)
+    typo = member.kor_name[:-1] + ("수" if member.kor_name[-1] != "수" else "영")
+
+    verify(page, live_server, name=typo, born=member.birth_date, phone=member.phone)
+    assert page.locator("[data-step]").get_attribute("data-step") == "join_portal"
+    page.screenshot(path=output_dir / f"round-two-typo-{width}.png", full_page=True)
+    page.locator("[data-identity-again]").click()
+    page.wait_for_url("**/me/identity/")
+
+    verify(page, live_server, name=member.kor_name, born=member.birth_date, phone=member.phone)
+    assert page.locator("[data-step]").get_attribute("data-step") == "connect"
+
+
+def test_this_years_chart_starts_on_its_first_trading_day(page, live_server, width) -> None:
+    user = UserFactory()
+    seed(user, days=400, accounts=2, star=False)
+    sign_in(page, live_server, user.email)
+
+    page.goto(live_server.url + "/home/?range=YTD")
+    page.wait_for_selector("#networth-chart[data-chart-ready=true]")
+    first = page.evaluate(
+        "() => Chart.getChart(document.getElementById('networth-chart')).data.labels[0]"
+    )
+
+    year = timezone.localdate().year
+    assert datetime.date.fromisoformat(first).year == year
+    assert datetime.date.fromisoformat(first) <= datetime.date(year, 1, 10)
+
+
+def test_holdings_combine_across_accounts_and_codes_read_as_korean_words(
+    page, live_server, width
+) -> None:
+    user = UserFactory()
+    seed(user, days=60, accounts=2, star=False)
+    ActivityEvent.objects.create(
+        user=user, kind=ActivityEvent.Kind.MEMBERSHIP_CHECKED, detail={"result": "non-member"}
+    )
+    sign_in(page, live_server, user.email)
+
+    page.goto(live_server.url + "/dashboard/holdings/")
+    page.locator(".tabs a[href='/dashboard/holdings/by-instrument/']").click()
+    page.wait_for_url("**/by-instrument/")
+    rows = page.locator("tr[data-instrument]")
+    assert rows.count() > 0
+    # Each instrument once, however many accounts hold it.
+    keys = rows.evaluate_all("rows => rows.map(r => r.dataset.instrument)")
+    assert len(keys) == len(set(keys))
+
+    page.goto(live_server.url + "/me/activity/")
+    text = page.locator("[data-events]").inner_text()
+    assert "포털 회원 아님" in text and "non-member" not in text
