@@ -65,3 +65,25 @@ def page(browser) -> Iterator[object]:
     context.close()
     if violations:
         pytest.fail("CSP violations in the browser console:\n" + "\n".join(violations))
+
+
+# The two widths the dashboard is tried at: a desktop's and a phone's.
+WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.fixture(params=sorted(WIDTHS))
+def width(request, page) -> str:
+    """Runs a test once at a desktop's width and once at a phone's; the value names which."""
+    page.set_viewport_size(WIDTHS[request.param])
+    return request.param
+
+
+def sign_in(page, live_server, email: str) -> None:
+    """Sign in through the login form as a user made by `UserFactory` (its password)."""
+    from tests.factories import PASSWORD
+
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url("**/home/")

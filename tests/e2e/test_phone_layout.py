@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from brokers.models import Connection
-from tests.factories import PASSWORD, ConnectionFactory, UserFactory
+from tests.e2e.conftest import sign_in
+from tests.factories import ConnectionFactory, UserFactory
 from tests.portfolio.dashboard_data import page_urls, seed
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -30,14 +31,6 @@ OVERFLOWING = """() => {
   }
   return {width, scroll: document.documentElement.scrollWidth, out: out.slice(0, 12)};
 }"""
-
-
-def sign_in(page, live_server, email: str) -> None:
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_url("**/home/")
 
 
 def test_no_page_is_wider_than_a_phone(page, live_server, output_dir) -> None:

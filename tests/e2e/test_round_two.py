@@ -8,26 +8,11 @@ import pytest
 
 from brokers import records
 from brokers.services import linked_accounts_record
-from tests.factories import PASSWORD, ConnectionFactory, UserFactory
+from tests.e2e.conftest import WIDTHS, sign_in
+from tests.factories import ConnectionFactory, UserFactory
 from tests.portfolio.dashboard_data import seed
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
-
-
-@pytest.fixture(params=sorted(WIDTHS))
-def width(request, page) -> str:
-    page.set_viewport_size(WIDTHS[request.param])
-    return request.param
-
-
-def sign_in(page, live_server, email: str) -> None:
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_url("**/home/")
 
 
 def test_the_sync_panel_opens_without_moving_the_privacy_toggle(
