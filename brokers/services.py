@@ -23,7 +23,7 @@ from accounts.models import User
 from brokers import records
 from brokers.clients import get_upstream
 from brokers.errors import REAUTH_REQUIRED, PlatformError
-from brokers.models import Broker, Connection, LinkedAccount, distinguishing_tails
+from brokers.models import Broker, Connection, LinkedAccount, SyncProblem, distinguishing_tails
 from brokers.upstream import TokenSet, Upstream
 
 logger = logging.getLogger(__name__)
@@ -228,7 +228,14 @@ def linked_accounts_record(
         account.alias = item.alias or ""
         account.status = LinkedAccount.Status.LINKED
         account.consent_expires_on = item.terms_expire
-        account.save(update_fields=["alias", "status", "consent_expires_on", "updated_at"])
+        fields = ["alias", "status", "consent_expires_on", "updated_at"]
+        if account.sync_problem == SyncProblem.CONSENT_REQUIRED:
+            # Listed by consent/search again: the consent was renewed at the portal. The last
+            # good data stays shown "as of" its time until the next sync brings today's.
+            account.sync_problem = ""
+            account.sync_problem_at = None
+            fields += ["sync_problem", "sync_problem_at"]
+        account.save(update_fields=fields)
     unlinked = []
     for number, account in existing.items():
         if number not in seen and account.status == LinkedAccount.Status.LINKED:

@@ -134,6 +134,26 @@ def test_a_name_typo_offers_a_way_back_and_the_corrected_identity_is_checked_at_
     assert _step(client) == "connect"
 
 
+def test_checking_again_after_renewing_consent_no_longer_says_consent_needed(
+    client, alice, on_sandbox
+):
+    member = on_sandbox.new_member(accounts=(("diamond", "default"),))
+    client.force_login(alice)
+    _verify(client, member)
+    assert _step(client) == "connect"  # the platform was asked just now
+    # A sync met the lapsed consent; the user has since renewed it at the portal.
+    LinkedAccount.objects.for_user(alice).update(
+        sync_problem="consent_required", sync_problem_at=timezone.now()
+    )
+    assert 'data-sync-problem="consent_required"' in client.get("/link/").content.decode()
+
+    client.post("/link/check/")
+
+    account = LinkedAccount.objects.for_user(alice).get()
+    assert account.sync_problem == "" and account.sync_problem_at is None
+    assert 'data-sync-problem="consent_required"' not in client.get("/link/").content.decode()
+
+
 def test_coming_back_from_the_portal_checks_again_without_a_click(client, alice, on_sandbox):
     member = on_sandbox.new_member(accounts=(("diamond", "default"),))
     client.force_login(alice)
