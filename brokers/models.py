@@ -232,7 +232,7 @@ class LinkedAccount(models.Model):
     # Sync state. Written by the sync in the same database transaction as the data it brought,
     # so that it always describes the data that is stored (`portfolio.sync`); `SyncRun` keeps
     # the record of each attempt. One exception: the link check clears "consent needed" when
-    # the platform lists the account again (the consent was renewed at the portal). Saves
+    # the platform reports a later consent end (the consent was renewed at the portal). Saves
     # elsewhere name their `update_fields`, which keeps these out of them.
     sync_problem = models.CharField(
         _("sync problem"),

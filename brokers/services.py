@@ -225,13 +225,18 @@ def linked_accounts_record(
                 )
             )
             continue
+        renewed = item.terms_expire is not None and (
+            account.consent_expires_on is None or item.terms_expire > account.consent_expires_on
+        )
         account.alias = item.alias or ""
         account.status = LinkedAccount.Status.LINKED
         account.consent_expires_on = item.terms_expire
         fields = ["alias", "status", "consent_expires_on", "updated_at"]
-        if account.sync_problem == SyncProblem.CONSENT_REQUIRED:
-            # Listed by consent/search again: the consent was renewed at the portal. The last
-            # good data stays shown "as of" its time until the next sync brings today's.
+        if account.sync_problem == SyncProblem.CONSENT_REQUIRED and renewed:
+            # The platform reports a later end of the consent than we knew: it was renewed at
+            # the portal. (A listing alone proves nothing: an account whose consent lapsed can
+            # still be listed.) The last good data stays shown "as of" its time until the next
+            # sync brings today's.
             account.sync_problem = ""
             account.sync_problem_at = None
             fields += ["sync_problem", "sync_problem_at"]

@@ -141,9 +141,12 @@ def test_checking_again_after_renewing_consent_no_longer_says_consent_needed(
     client.force_login(alice)
     _verify(client, member)
     assert _step(client) == "connect"  # the platform was asked just now
-    # A sync met the lapsed consent; the user has since renewed it at the portal.
+    # A sync met the lapsed consent (which ended yesterday); the user has since renewed it at
+    # the portal, which now reports a later end.
     LinkedAccount.objects.for_user(alice).update(
-        sync_problem="consent_required", sync_problem_at=timezone.now()
+        sync_problem="consent_required",
+        sync_problem_at=timezone.now(),
+        consent_expires_on=timezone.localdate() - dt.timedelta(days=1),
     )
     assert 'data-sync-problem="consent_required"' in client.get("/link/").content.decode()
 
