@@ -59,7 +59,11 @@ from brokers.errors import ACCOUNT_GONE, REAUTH_REQUIRED, PlatformError
 from brokers.models import Connection, LinkedAccount, SyncProblem, SyncRun
 from brokers.registry import REFUSED, service_state
 from brokers.resilience import backoff_delay
-from brokers.services import connection_ensure_fresh, connection_refresh
+from brokers.services import (
+    connection_ensure_fresh,
+    connection_reconnect_needed_mark,
+    connection_refresh,
+)
 from brokers.upstream import Balance, CallContext, Portfolio, RatiosOnly, Upstream
 
 if TYPE_CHECKING:
@@ -389,12 +393,7 @@ def _record_problem(account: LinkedAccount, connection: Connection, error: Platf
     """Make a permanent refusal visible where the user and support look, and stop there."""
     now = timezone.now()
     if error.kind == REAUTH_REQUIRED:
-        Connection.objects.filter(pk=connection.pk, status=Connection.Status.ACTIVE).update(
-            status=Connection.Status.RECONNECT_NEEDED,
-            last_error_kind=error.kind,
-            last_error_at=now,
-            updated_at=now,
-        )
+        connection_reconnect_needed_mark(connection=connection, kind=error.kind, now=now)
     elif error.kind in SyncProblem.values:
         state: dict[str, Any] = {"sync_problem": error.kind, "sync_problem_at": now}
         if error.kind == ACCOUNT_GONE:

@@ -89,7 +89,7 @@ def test_support_queues_even_without_a_connection_and_the_user_does_not():
     assert (again.pk, queued_again) == (run.pk, False)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_requests_at_once_queue_one_run_because_the_account_rows_are_locked():
     active = ConnectionFactory()
     account = LinkedAccountFactory(user=active.user)
