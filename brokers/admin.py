@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.admin import ViewOnlyAdmin
 from brokers.models import Broker, Connection, LinkedAccount, SyncRun, UnsupportedService
 from brokers.registry import refusals_changed
-from brokers.support.services import support_account_label, sync_request
+from brokers.support.services import support_account_label
+from brokers.sync_requests import account_sync_request
 
 
 class UnsupportedServiceInline(admin.TabularInline):
@@ -191,7 +192,7 @@ class SyncRunAdmin(ViewOnlyAdmin):
             if run.account.status == LinkedAccount.Status.LINKED
         }
         queued = sum(
-            sync_request(account=account, trigger=SyncRun.Trigger.RETRY)[1]
+            account_sync_request(account=account, trigger=SyncRun.Trigger.RETRY)[1]
             for account in accounts.values()
         )
         self.message_user(

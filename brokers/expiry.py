@@ -24,7 +24,7 @@ from accounts.services import activity_record
 from brokers.errors import REAUTH_REQUIRED, PlatformError
 from brokers.journey import CONSENT_LIFETIME, WARN_BEFORE
 from brokers.models import Connection, ExpiryNotice, LinkedAccount, PortalCheck, day_end
-from brokers.services import connection_refresh
+from brokers.services import connection_reconnect_needed_mark, connection_refresh
 from brokers.upstream import Upstream
 
 logger = logging.getLogger(__name__)
@@ -92,11 +92,7 @@ def _sweep_access(
         activity_record(user=user, kind=ActivityEvent.Kind.REFRESHED)
         return
     if expires <= now:
-        Connection.objects.filter(pk=connection.pk, status=Connection.Status.ACTIVE).update(
-            status=Connection.Status.RECONNECT_NEEDED,
-            last_error_kind=REAUTH_REQUIRED,
-            last_error_at=now,
-        )
+        connection_reconnect_needed_mark(connection=connection, now=now)
         report.marked_reconnect += 1
         _notify(user, ExpiryNotice.Kind.ACCESS_EXPIRED, expires, report)
     else:

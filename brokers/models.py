@@ -388,7 +388,7 @@ class SyncRunQuerySet(models.QuerySet["SyncRun"]):
 
 
 class SyncRun(models.Model):
-    """One attempt to sync one linked account, as a state machine (`brokers.runs`).
+    """One attempt to sync one linked account, as a state machine (`portfolio.sync.runs`).
 
     queued → running → succeeded | failed; queued → skipped (not started: the account was
     being synced already, the budget ran out, it is not connected). A run left running past

@@ -12,6 +12,7 @@ holder's connection dies, and it makes "lock, call, store" one unit with the wri
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -48,11 +49,41 @@ def _store_tokens(connection: Connection, tokens: TokenSet) -> None:
     connection.last_error_at = None
 
 
+def connection_reconnect_needed_mark(
+    *, connection: Connection, kind: str = REAUTH_REQUIRED, now: dt.datetime | None = None
+) -> bool:
+    """Mark the connection "reconnect needed": the one place that does (a refused refresh, an
+    access token expired with no refresh token, a sync refused with 401 after a refresh).
+
+    One conditional UPDATE: a revoked connection stays revoked (the user disconnected; only
+    connecting again changes that). The instance passed is brought up to date. True when the
+    row was marked (it was active or already needed reconnecting).
+    """
+    now = now or timezone.now()
+    marked = (
+        Connection.objects.filter(pk=connection.pk)
+        .exclude(status=Connection.Status.REVOKED)
+        .update(
+            status=Connection.Status.RECONNECT_NEEDED,
+            last_error_kind=kind,
+            last_error_at=now,
+            updated_at=now,
+        )
+    )
+    if marked:
+        connection.status = Connection.Status.RECONNECT_NEEDED
+        connection.last_error_kind, connection.last_error_at, connection.updated_at = kind, now, now
+    return bool(marked)
+
+
 def _record_error(connection: Connection, error: PlatformError) -> None:
+    """Remember a refused or failed refresh on the (locked) connection."""
+    if error.kind == REAUTH_REQUIRED:
+        connection_reconnect_needed_mark(connection=connection, kind=error.kind)
+        return
     connection.last_error_kind = error.kind
     connection.last_error_at = timezone.now()
-    if error.kind == REAUTH_REQUIRED:
-        connection.status = Connection.Status.RECONNECT_NEEDED
+    connection.save(update_fields=["last_error_kind", "last_error_at", "updated_at"])
 
 
 def connection_connect(
@@ -112,9 +143,10 @@ def connection_refresh(
                 failure = exc
             else:
                 _store_tokens(connection, tokens)
-        if failure is not None and connection.status != Connection.Status.REVOKED:
+        if failure is None:
+            connection.save()
+        elif connection.status != Connection.Status.REVOKED:
             _record_error(connection, failure)
-        connection.save()
     if failure is not None:
         logger.warning("refresh of connection %s failed: %s", connection_id, failure.kind)
         raise failure

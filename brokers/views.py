@@ -16,7 +16,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,15 +29,14 @@ from brokers.clients import get_upstream
 from brokers.errors import PlatformError
 from brokers.journey import Step
 from brokers.link_status import link_status_for_user
-from brokers.models import Connection, LinkedAccount
+from brokers.models import Connection, LinkedAccount, SyncRun
 from brokers.selectors import connection_for_user
 from brokers.services import connection_connect, connection_disconnect
-from config.celery_app import app
+from brokers.sync_requests import sync_request
 
 logger = logging.getLogger(__name__)
 
 PENDING_KEY = "jasan_oauth_pending"
-USER_SYNC_TASK = "portfolio.user_sync"  # portfolio.tasks.user_sync_task
 STATE_TTL_SECONDS = 10 * 60
 # The portal sends the user back to the link page with this query: what they did there (sign
 # up, issue or link accounts, renew consent) is checked at once, without a click.
@@ -169,14 +167,9 @@ def callback(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
     kind = ActivityEvent.Kind.RECONNECTED if entry["reconnect"] else ActivityEvent.Kind.CONNECTED
     activity_record(user=request.user, kind=kind, request=request)
-    # The first sync starts now, not at the next nightly run. The task is sent by name:
-    # `brokers` does not import `portfolio`.
-    user_id, ip_address = request.user.pk, client_ip(request)
-    transaction.on_commit(
-        lambda: app.send_task(
-            USER_SYNC_TASK, args=[user_id], kwargs={"trigger": "user", "ip_address": ip_address}
-        )
-    )
+    # The first sync starts now, not at the next nightly run (through the sync's one enqueue
+    # service: `brokers` does not import the sync, which sits above it).
+    sync_request(user=request.user, trigger=SyncRun.Trigger.USER, ip_address=client_ip(request))
     messages.success(request, _("Connected. Your accounts will appear after the first sync."))
     return redirect("link_status")
 

@@ -28,7 +28,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("me/", include("accounts.urls")),
     path("link/", include("brokers.urls")),
-    path("sync/", include("portfolio.sync_urls")),
+    path("sync/", include("portfolio.sync.urls")),
     path("support/", include("brokers.support.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

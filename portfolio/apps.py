@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class PortfolioConfig(AppConfig):
     name = "portfolio"
     verbose_name = _("Portfolio")
+
+    def ready(self) -> None:
+        # The sync's tasks live in `portfolio.sync` (Celery's discovery looks for
+        # `portfolio.tasks`): importing the nightly module registers them all, in every
+        # process. `brokers` queues syncs through the service registered here.
+        from brokers.sync_requests import sync_enqueue_register
+        from portfolio.sync import nightly  # noqa: F401 - registers the sync's tasks
+        from portfolio.sync.enqueue import sync_enqueue
+
+        sync_enqueue_register(sync_enqueue)

@@ -11,12 +11,12 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import StrEnum
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 
 from accounts.models import User
-from brokers.models import Connection, LinkedAccount
+from brokers.account_state import AccountStanding, AccountState, account_standing
+from brokers.models import Connection, LinkedAccount, SyncRun
 from portfolio.models import (
     AssetClass,
     DailyValuation,
@@ -80,22 +80,6 @@ def valuations_for_user(
 # Each function below issues the number of queries its docstring gives, whatever the number of
 # accounts, holdings or days: rows are read in bulk and combined in Python.
 
-# An account not refreshed for this long shows its data as "as of" its time instead of fresh:
-# the nightly sync runs once a day, so anything older than a day and a half missed a run.
-STALE_AFTER = datetime.timedelta(hours=36)
-
-
-class AccountState(StrEnum):
-    """What an account's row on the dashboard says, and what the user can do about it."""
-
-    OK = "ok"
-    FIRST_SYNC = "first_sync"  # linked, but no sync has brought data yet
-    STALE = "stale"  # the last good data is older than STALE_AFTER
-    CONNECT = "connect"  # no usable grant: the link journey's authorise step
-    DISCONNECTED = "disconnected"  # the user disconnected: kept data shown, nothing is wrong
-    RECONNECT = "reconnect"  # the grant lapsed or was refused: reconnect
-    UNLINKED = "unlinked"  # unlinked at the portal, or consent expired: go to the portal
-
 
 @dataclass(frozen=True, slots=True)
 class AccountRow:
@@ -104,7 +88,11 @@ class AccountRow:
     account: LinkedAccount
     snapshot: HoldingsSnapshot | None
     latest: DailyValuation | None
-    state: AccountState
+    standing: AccountStanding  # where it stands and what the user does (brokers.account_state)
+
+    @property
+    def state(self) -> AccountState:
+        return self.standing.state
 
     @property
     def is_ratio_only(self) -> bool:
@@ -125,26 +113,18 @@ def _synced_at(
     return snapshot.updated_at if snapshot is not None else None
 
 
-def _account_state(
-    account: LinkedAccount,
-    snapshot: HoldingsSnapshot | None,
-    connection_status: str | None,
-    now: datetime.datetime,
-) -> AccountState:
-    if account.status == LinkedAccount.Status.UNLINKED:
-        return AccountState.UNLINKED
-    if connection_status == Connection.Status.RECONNECT_NEEDED:
-        return AccountState.RECONNECT
-    if connection_status == Connection.Status.REVOKED:
-        return AccountState.DISCONNECTED
-    if connection_status is None:
-        return AccountState.CONNECT
-    synced_at = _synced_at(account, snapshot)
-    if snapshot is None or synced_at is None:
-        return AccountState.FIRST_SYNC
-    if now - synced_at > STALE_AFTER:
-        return AccountState.STALE
-    return AccountState.OK
+def _account_standing(
+    account: LinkedAccount, snapshot: HoldingsSnapshot | None, now: datetime.datetime
+) -> AccountStanding:
+    return account_standing(
+        account_status=account.status,
+        sync_problem=account.sync_problem,
+        connection_status=getattr(account, "connection_status", None),
+        synced_at=_synced_at(account, snapshot),
+        has_data=snapshot is not None,
+        last_failure_kind=getattr(account, "last_failure_kind", None) or "",
+        now=now,
+    )
 
 
 def accounts_for_user(*, user: User) -> list[LinkedAccount]:
@@ -188,15 +168,28 @@ def account_rows_for_user(
     *, user: User, now: datetime.datetime, account_id: int | None = None
 ) -> list[AccountRow]:
     """The user's linked accounts (or the one with `account_id`, if it is theirs) with their
-    snapshot, latest valuation and state, in the registry's order. 2 queries: accounts with
-    broker, snapshot and the connection's status; latest valuations."""
+    snapshot, latest valuation and standing, in the registry's order. 2 queries: accounts with
+    broker, snapshot, the connection's status and the latest finished run's failure; latest
+    valuations."""
     connection_status = Connection.objects.filter(
         user_id=OuterRef("user_id"), upstream=Connection.Upstream.OPENPLATFORM
     ).values("status")[:1]
+    # The failure kind of the latest finished run ("" when it succeeded).
+    last_failure_kind = (
+        SyncRun.objects.filter(
+            account_id=OuterRef("pk"),
+            state__in=[SyncRun.State.SUCCEEDED, SyncRun.State.FAILED],
+        )
+        .order_by("-id")
+        .values("failure_kind")[:1]
+    )
     accounts = (
         LinkedAccount.objects.for_user(user)
         .select_related("broker", "holdings_snapshot")
-        .annotate(connection_status=Subquery(connection_status))
+        .annotate(
+            connection_status=Subquery(connection_status),
+            last_failure_kind=Subquery(last_failure_kind),
+        )
     )
     if account_id is not None:
         accounts = accounts.filter(pk=account_id)
@@ -209,7 +202,7 @@ def account_rows_for_user(
                 account=linked,
                 snapshot=snapshot,
                 latest=latest.get(linked.pk),
-                state=_account_state(linked, snapshot, linked.connection_status, now),
+                standing=_account_standing(linked, snapshot, now),
             )
         )
     return rows

@@ -119,8 +119,14 @@ def _page_context(request: AuthenticatedHttpRequest, **context: Any) -> dict[str
 
 
 def _attention(rows: list[AccountRow]) -> set[str]:
-    """The states that need the user (or a wait), once each, for the banners on top."""
-    return {row.state.value for row in rows if row.state is not AccountState.OK}
+    """The states that need the user (or a wait), once each, for the banners on top: each
+    state's name, "fix_link" when a link needs fixing, "old_data" when figures are old."""
+    found = {row.state.value for row in rows if row.state is not AccountState.OK}
+    if any(row.standing.needs_fixing for row in rows):
+        found.add("fix_link")
+    if any(row.standing.shows_old_data for row in rows):
+        found.add("old_data")
+    return found
 
 
 @login_required

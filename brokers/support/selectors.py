@@ -19,6 +19,7 @@ from django.utils import timezone
 from accounts.ids import parse_id
 from accounts.models import ActivityEvent, User
 from accounts.selectors import activity_for_user, user_has_verified_email
+from brokers.account_state import AccountStanding, account_standing
 from brokers.journey import Alert, Step
 from brokers.link_status import link_status_for_user
 from brokers.models import Connection, LinkedAccount, SyncRun
@@ -89,6 +90,8 @@ class AccountFacts:
     sync_problem_label: str
     last_success_at: dt.datetime | None
     runs: list[SyncRun] = field(default_factory=list)
+    # Where the account stands, as the user's own pages say it (brokers.account_state).
+    standing: AccountStanding | None = None
 
     @property
     def is_linked(self) -> bool:
@@ -98,12 +101,7 @@ class AccountFacts:
     def trouble(self) -> str:
         """What keeps this account from syncing, as a failure kind (`brokers.errors`): the
         refusal the sync recorded on the account, else the failure of its latest finished run."""
-        if self.sync_problem:
-            return self.sync_problem
-        for run in self.runs:
-            if run.state in (SyncRun.State.SUCCEEDED, SyncRun.State.FAILED):
-                return run.failure_kind if run.state == SyncRun.State.FAILED else ""
-        return ""
+        return self.sync_problem or _last_failure_kind(self.runs)
 
 
 @dataclass(frozen=True)
@@ -167,11 +165,30 @@ def latest_runs(
     return runs
 
 
-def _account_facts(accounts: list[LinkedAccount], now: dt.datetime) -> list[AccountFacts]:
+def _last_failure_kind(runs: list[SyncRun]) -> str:
+    """The failure kind of the latest finished run, "" when it succeeded or none finished."""
+    for run in runs:
+        if run.state in (SyncRun.State.SUCCEEDED, SyncRun.State.FAILED):
+            return run.failure_kind if run.state == SyncRun.State.FAILED else ""
+    return ""
+
+
+def _account_facts(
+    accounts: list[LinkedAccount], now: dt.datetime, connection_status: str | None = None
+) -> list[AccountFacts]:
     runs = latest_runs([account.pk for account in accounts])
     facts = []
     for account in accounts:
         expires = account.consent_expires_estimate
+        standing = account_standing(
+            account_status=account.status,
+            sync_problem=account.sync_problem,
+            connection_status=connection_status,
+            synced_at=account.last_success_at,
+            has_data=account.last_success_at is not None,
+            last_failure_kind=_last_failure_kind(runs.get(account.pk, [])),
+            now=now,
+        )
         facts.append(
             AccountFacts(
                 id=account.pk,
@@ -188,6 +205,7 @@ def _account_facts(accounts: list[LinkedAccount], now: dt.datetime) -> list[Acco
                 sync_problem_label=account.get_sync_problem_display(),
                 last_success_at=account.last_success_at,
                 runs=runs.get(account.pk, []),
+                standing=standing,
             )
         )
     # Linked accounts first: they are what the user expects to see.
@@ -200,7 +218,9 @@ def support_case_for_user(user: User) -> SupportCase:
     now = timezone.now()
     status = link_status_for_user(user, may_check=False)
     every_account = list(LinkedAccount.objects.for_user(user).select_related("broker"))
-    accounts = _account_facts(every_account, now)
+    accounts = _account_facts(
+        every_account, now, status.connection.status if status.connection else None
+    )
     check = status.check
     answered = check is not None and check.checked_at is not None
     connection = _connection_facts(status.connection)

@@ -12,11 +12,7 @@ from accounts.selectors import identity_for_user
 from accounts.services import activity_record, client_ip
 from brokers.link_status import portal_check_refresh
 from brokers.models import LinkedAccount, PortalCheck, SyncRun
-from brokers.runs import run_queue
-from config.celery_app import app
-
-# `portfolio.tasks.account_sync_task`, sent by name: `brokers` must not import `portfolio`.
-SYNC_TASK = "portfolio.account_sync"
+from brokers.sync_requests import account_sync_request
 
 # What each audited action shows in the user's own activity log. A search names no user.
 _USER_EVENT: dict[str, str] = {
@@ -92,39 +88,16 @@ def support_account_label(account: LinkedAccount) -> str:
 
 
 @transaction.atomic
-def sync_request(*, account: LinkedAccount, trigger: str) -> tuple[SyncRun, bool]:
-    """Queue a sync of one account and send its task once committed; True if a run was queued.
-
-    An account with a run already queued or running gets no second one: that run is returned
-    (with False), as "sync now" does. The account's row is locked meanwhile, so two clicks at
-    once queue one run. The task itself records the run's outcome, including a skip when the
-    user has no active connection: support then sees why in the run list.
-    """
-    LinkedAccount.objects.select_for_update().filter(pk=account.pk).first()
-    unfinished = (
-        SyncRun.objects.filter(
-            account=account, state__in=[SyncRun.State.QUEUED, SyncRun.State.RUNNING]
-        )
-        .order_by("-id")
-        .first()
-    )
-    if unfinished is not None:
-        return unfinished, False
-    run = run_queue(account_id=account.pk, trigger=trigger)
-    transaction.on_commit(
-        lambda: app.send_task(
-            SYNC_TASK, args=[account.pk], kwargs={"run_id": run.pk, "trigger": trigger}
-        )
-    )
-    return run, True
-
-
-@transaction.atomic
 def support_sync_queue(
     *, actor: User, account: LinkedAccount, request: HttpRequest
 ) -> tuple[SyncRun, bool]:
-    """Queue a sync of the account on support's behalf, audited (see `sync_request`)."""
-    run, queued = sync_request(account=account, trigger=SyncRun.Trigger.SUPPORT)
+    """Queue a sync of the account on support's behalf, audited; True if a run was queued.
+
+    An account with a run already queued or running gets no second one: that run is returned
+    (with False), as "sync now" does (`brokers.sync_requests`). The run is queued even when the
+    user has no active connection: the task records why it skipped, where support looks.
+    """
+    run, queued = account_sync_request(account=account, trigger=SyncRun.Trigger.SUPPORT)
     support_audit_record(
         actor=actor,
         action=SupportAudit.Action.SYNC_QUEUED,

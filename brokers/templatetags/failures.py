@@ -1,5 +1,5 @@
 """`{% load failures %}`: a failure kind (a platform error kind of `brokers.errors`, or one of the
-sync runs' own of `brokers.runs`) as words a person reads, instead of its code ("transient")."""
+sync runs' own of `brokers.run_kinds`) as words a person reads, not its code ("transient")."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from django import template
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from brokers import errors, runs
+from brokers import errors
+from brokers import run_kinds as runs
 
 register = template.Library()
 

@@ -13,7 +13,7 @@ from brokers.call_log import UPSTREAM_LOGGER
 from brokers.errors import REAUTH_REQUIRED, PlatformError
 from brokers.models import Connection
 from brokers.services import connection_disconnect, connection_refresh
-from portfolio.sync import account_sync
+from portfolio.sync.account import account_sync
 from tests.brokers.conftest import run_together
 from tests.sandbox_server import query_of
 

@@ -11,9 +11,9 @@ import psycopg
 import pytest
 from django.utils import timezone
 
-from brokers import runs
 from brokers.errors import PlatformError
 from brokers.models import SyncRun
+from portfolio.sync import runs
 from tests.conftest import tests_database_url as database_url
 from tests.portfolio.factories import LinkedAccountFactory
 from tests.portfolio.sync_support import wait_for

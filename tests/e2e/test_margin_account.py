@@ -10,7 +10,7 @@ from django.utils import translation
 from brokers.models import SyncRun
 from brokers.sandbox import data
 from portfolio.formatting import krw
-from portfolio.sync import account_sync
+from portfolio.sync.account import account_sync
 from tests.brokers.conftest import link_member, platform
 from tests.factories import PASSWORD
 from tests.sandbox_server import sandbox_today

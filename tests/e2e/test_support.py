@@ -12,7 +12,7 @@ from django.utils.translation import override
 from brokers.models import Broker, LinkedAccount, PortalCheck, SyncRun
 from brokers.openplatform.client import OpenPlatformClient
 from brokers.support.advice import TEXT, Advice
-from portfolio.sync import account_sync
+from portfolio.sync.account import account_sync
 from tests.brokers.conftest import connect, sandbox_config
 from tests.factories import PASSWORD, IdentityFactory
 from tests.support.staff import staff_member

@@ -11,7 +11,7 @@ import pytest
 
 from brokers.models import SyncRun
 from brokers.sandbox import data
-from portfolio.sync import account_sync
+from portfolio.sync.account import account_sync
 from tests.brokers.conftest import hong, platform
 from tests.factories import PASSWORD
 from tests.portfolio.sync_support import (

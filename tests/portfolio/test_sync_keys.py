@@ -9,7 +9,7 @@ from cryptography.fernet import Fernet
 from accounts.encryption import DecryptionError
 from brokers.models import SyncRun
 from portfolio.models import DailyValuation, Holding
-from portfolio.sync import account_sync
+from portfolio.sync.account import account_sync
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,8 @@ from django_celery_beat.models import PeriodicTask
 from brokers.models import Connection, SyncRun
 from brokers.openplatform.client import OpenPlatformClient
 from brokers.selectors import platform_budget_today
-from portfolio.sync import account_sync, nightly_sync_plan
+from portfolio.sync.account import account_sync
+from portfolio.sync.nightly import nightly_sync_plan
 from tests.brokers.conftest import link_member, sandbox_config
 
 pytestmark = pytest.mark.django_db
@@ -99,8 +100,7 @@ def test_the_nightly_plan_leaves_out_accounts_without_an_active_connection(sandb
 def test_the_nightly_sync_and_the_sweeper_are_scheduled_by_beat_rows():
     # A transactional test before this one may have flushed the migration's rows: make them
     # again with the migration's own (idempotent) function.
-    importlib.import_module("brokers.migrations.0007_sync_schedules").create(apps, None)
-    importlib.import_module("brokers.migrations.0011_sweep_every_minute").every(1)(apps, None)
+    importlib.import_module("portfolio.migrations.0003_sync_schedules").create(apps, None)
     assert PeriodicTask.objects.filter(task__startswith="portfolio.").count() == 2
     nightly = PeriodicTask.objects.get(task="portfolio.sync_nightly")
     sweeper = PeriodicTask.objects.get(task="portfolio.sync_runs_sweep")
@@ -112,6 +112,6 @@ def test_the_nightly_sync_and_the_sweeper_are_scheduled_by_beat_rows():
         "1-5",
         "Asia/Seoul",
     )
-    # Every minute: a run whose worker died is closed within a minute (brokers.runs).
+    # Every minute: a run whose worker died is closed within a minute (portfolio.sync.runs).
     assert (sweeper.interval.every, sweeper.interval.period) == (1, "minutes")
     assert nightly.enabled and sweeper.enabled

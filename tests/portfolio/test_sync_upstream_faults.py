@@ -15,7 +15,8 @@ from brokers.errors import TRANSIENT
 from brokers.models import SyncRun, UnsupportedService
 from brokers.sandbox import data
 from portfolio.models import DailyValuation, Holding, WatchGroup
-from portfolio.sync import account_sync, nightly_sync_plan
+from portfolio.sync.account import account_sync
+from portfolio.sync.nightly import nightly_sync_plan
 from portfolio.trading_days import is_trading_day
 from tests.sandbox_server import sandbox_today
 

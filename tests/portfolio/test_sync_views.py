@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from brokers.models import SyncRun
-from portfolio.tasks import account_sync_task
+from portfolio.sync.tasks import account_sync_task
 from tests.factories import ConnectionFactory
 from tests.portfolio.factories import LinkedAccountFactory
 

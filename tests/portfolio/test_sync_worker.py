@@ -11,7 +11,8 @@ import pytest
 from brokers.models import LinkedAccount, SyncRun
 from brokers.sandbox import data
 from portfolio.models import DailyValuation, HoldingsSnapshot, WatchGroup
-from portfolio.sync import FIRST_TRANSACTION_DAYS, user_sync_enqueue
+from portfolio.sync.account import FIRST_TRANSACTION_DAYS
+from portfolio.sync.enqueue import sync_enqueue
 from tests.portfolio.sync_support import (
     expected_holdings,
     expected_transactions,
@@ -41,7 +42,7 @@ def states(runs: list[SyncRun]) -> list[tuple[str, str, str, int]]:
 def test_a_users_accounts_at_all_three_brokers_sync_as_the_sandbox_holds_them(sync_worker, hong):
     today = sandbox_today()
 
-    queued = user_sync_enqueue(user=hong.user)
+    queued = sync_enqueue(user=hong.user).runs
 
     assert len(queued) == 4
     runs = runs_done([account.pk for account in hong.accounts.values()])
@@ -80,8 +81,8 @@ def test_a_429_and_a_3600_are_retried_after_the_suggested_delay_and_then_succeed
     sandbox.set_fault("429", api="balance", vt_acc_no=DIAMOND, times=1)
     sandbox.set_fault("3600", api="balance", vt_acc_no=CYBER, times=1)
 
-    user_sync_enqueue(user=hong.user, account_id=diamond.pk)
-    user_sync_enqueue(user=hong.user, account_id=cyber.pk)
+    sync_enqueue(user=hong.user, account_id=diamond.pk)
+    sync_enqueue(user=hong.user, account_id=cyber.pk)
 
     limited = runs_done([diamond.pk])
     assert states(limited) == [
@@ -108,7 +109,7 @@ def test_a_missing_consent_is_not_retried_and_the_link_page_says_consent_is_need
     account = hong.accounts[DIAMOND]
     sandbox.set_fault("consent-expired", api="balance", vt_acc_no=DIAMOND)
 
-    user_sync_enqueue(user=hong.user, account_id=account.pk)
+    sync_enqueue(user=hong.user, account_id=account.pk)
 
     runs = runs_done([account.pk])
     assert states(runs) == [("user", "failed", "consent_required", 1)]

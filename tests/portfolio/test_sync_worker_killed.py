@@ -8,9 +8,10 @@ import time
 import pytest
 
 from brokers.models import SyncRun
-from brokers.runs import runs_sweep_stale, stale_after
 from brokers.sandbox import data
-from portfolio.sync import account_sync, user_sync_enqueue
+from portfolio.sync.account import account_sync
+from portfolio.sync.enqueue import sync_enqueue
+from portfolio.sync.runs import runs_sweep_stale, stale_after
 from tests.portfolio.sync_support import (
     account_rows,
     expected_holdings,
@@ -36,7 +37,7 @@ def test_a_worker_killed_mid_sync_leaves_the_data_whole_the_run_is_closed_and_th
     # Hold the worker's sync inside its balance call.
     sandbox.set_fault("latency", api="balance", vt_acc_no=DIAMOND, delay_ms=10_000)
 
-    (queued,) = user_sync_enqueue(user=hong.user, account_id=account.pk)
+    (queued,) = sync_enqueue(user=hong.user, account_id=account.pk).runs
     wait_for(
         lambda: SyncRun.objects.filter(pk=queued.pk, state="running").exists(),
         what="the worker to start the sync",

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from brokers.models import Connection, LinkedAccount
+from brokers.models import Connection, LinkedAccount, SyncRun
 from portfolio.models import DailyValuation, HoldingsSnapshot
 from tests.factories import ConnectionFactory
 from tests.portfolio.dashboard_data import seed
@@ -306,3 +306,41 @@ def test_an_idle_sync_makes_the_account_list_say_just_now_like_the_progress_pane
     state = html[html.index('data-account-state="ok"') :][:300]
     assert "6분" not in state
     assert "방금" in state
+
+
+def test_an_account_whose_last_sync_failed_says_so_instead_of_a_fresh_time(client, alice) -> None:
+    seeded = seed(alice, days=30, accounts=1, star=False)
+    (account,) = seeded.accounts
+    synced = timezone.now() - datetime.timedelta(minutes=2)
+    LinkedAccount.objects.filter(pk=account.pk).update(last_success_at=synced)
+    SyncRun.objects.create(account=account, trigger="nightly", state="succeeded")
+    SyncRun.objects.create(
+        account=account, trigger="user", state="failed", failure_kind="transient"
+    )
+    # A skipped run (the budget) is no failure and does not hide the failed one.
+    SyncRun.objects.create(
+        account=account, trigger="nightly", state="skipped", failure_kind="budget"
+    )
+    client.force_login(alice)
+
+    html = client.get("/home/").content.decode()
+
+    assert 'data-account-state="sync_failed"' in html
+    assert 'data-account-state="ok"' not in html
+    assert 'data-notice="stale"' in html
+    assert timezone.localtime(synced).strftime("%Y. %-m. %-d. %H:%M") in html
+
+
+def test_a_sync_that_succeeds_after_a_failure_shows_the_account_fresh_again(client, alice) -> None:
+    seeded = seed(alice, days=30, accounts=1, star=False)
+    (account,) = seeded.accounts
+    SyncRun.objects.create(
+        account=account, trigger="nightly", state="failed", failure_kind="transient"
+    )
+    SyncRun.objects.create(account=account, trigger="retry", state="succeeded")
+    client.force_login(alice)
+
+    html = client.get("/home/").content.decode()
+
+    assert 'data-account-state="ok"' in html
+    assert "data-notice" not in html

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from brokers.models import SyncRun
-from portfolio.sync import account_sync
+from portfolio.sync.account import account_sync
 from tests.brokers import payloads
 from tests.brokers.conftest import scripted, scripted_client  # noqa: F401 - fixtures
 from tests.brokers.scripted import Answer

@@ -62,7 +62,7 @@ from portfolio.models import (
     Transaction,
     WatchGroup,
 )
-from portfolio.sync import account_sync
+from portfolio.sync.account import account_sync
 
 ROOT = Path(__file__).resolve().parents[3]
 BENCH_DOMAIN = "bench.jasan.invalid"

@@ -44,7 +44,7 @@ from brokers.openplatform.client import OpenPlatformClient
 from brokers.resilience import UserBudget
 from portfolio.demo_progress import history_progress_get, history_progress_set
 from portfolio.models import HoldingsSnapshot
-from portfolio.sync import SyncOutcome, account_sync
+from portfolio.sync.account import SyncOutcome, account_sync
 from portfolio.trading_days import trading_days
 
 

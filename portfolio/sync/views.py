@@ -22,9 +22,9 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.ids import id_or_404
 from accounts.services import client_ip
 from brokers.models import LinkedAccount
-from brokers.selectors import sync_progress_for_user
 from portfolio.demo_progress import history_progress_get
-from portfolio.sync import user_sync_enqueue
+from portfolio.sync.enqueue import sync_enqueue
+from portfolio.sync.progress import sync_progress_for_user
 
 SYNC_NOW_INTERVAL_SECONDS = 60
 
@@ -78,7 +78,7 @@ def sync_now(request: AuthenticatedHttpRequest) -> HttpResponse:
         # htmx does not swap error answers by default, so the fragment says it with a 200;
         # a plain form gets the status that means "too many requests".
         return _progress(request, account_id, wait=wait, status=200 if _is_htmx(request) else 429)
-    user_sync_enqueue(user=request.user, account_id=account_id, ip_address=client_ip(request))
+    sync_enqueue(user=request.user, account_id=account_id, ip_address=client_ip(request))
     if _is_htmx(request):
         return _progress(request, account_id)
     response = redirect("sync_progress")

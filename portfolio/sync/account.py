@@ -1,8 +1,9 @@
-"""Syncing linked accounts: one account's sync, a user's fan-out, and the nightly plan.
+"""One account's sync. (Queueing syncs: `portfolio.sync.enqueue`; the nightly plan:
+`portfolio.sync.nightly`.)
 
 One account's sync (`account_sync`) fetches first and writes after:
 
-1. claim the account by starting its run (`brokers.runs`: at most one running run per
+1. claim the account by starting its run (`portfolio.sync.runs`: at most one running run per
    account, so a second sync exits as skipped "already running");
 2. make sure the access token is good (`connection_ensure_fresh`);
 3. fetch the balance (every asset type, every page), or the portfolio where the broker gives
@@ -26,8 +27,8 @@ A list whose paging looped keeps only the summary's valuation (holdings stay as 
 query whose counts (`totalCnt`/`count`) disagree with its rows, or whose paging restarted or
 stopped, is described in the run's detail under `paging` (pages, items, counts, how it ended).
 
-Nightly syncs are for KRX trading days only (`portfolio.trading_days`): on a holiday the plan
-queues nothing and no call goes out.
+Nightly syncs are for KRX trading days only (`portfolio.trading_days`): a nightly run on a
+holiday is skipped and no call goes out.
 
 "Something moved" has to be known before writing, since the transactions must be fetched
 before the transaction that writes them begins: the fingerprint is a digest of what a trade or
@@ -38,10 +39,6 @@ their weights move with prices; a trade that keeps the set waits for the periodi
 Errors: transient and rate-limited failures come back in the outcome with the delay the
 client suggests, for the task to retry; permanent ones update the state the user sees (the
 connection needs reconnecting, the account needs consent, the account is gone) and stop.
-
-The platform's daily call budget is shared by every user: the nightly plan (`nightly_sync_plan`)
-syncs the most recently active users first when the budget cannot cover everyone, and records
-the others as skipped (`budget`).
 """
 
 from __future__ import annotations
@@ -50,29 +47,27 @@ import datetime
 import hashlib
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypedDict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Avg, DateTimeField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from brokers import runs
 from brokers.clients import get_upstream
 from brokers.errors import ACCOUNT_GONE, REAUTH_REQUIRED, PlatformError
 from brokers.models import Connection, LinkedAccount, SyncProblem, SyncRun
-from brokers.openplatform.client import ASSET_TYPES
 from brokers.registry import REFUSED, service_state
 from brokers.resilience import backoff_delay
-from brokers.selectors import platform_budget_today
-from brokers.services import connection_ensure_fresh, connection_refresh
+from brokers.services import (
+    connection_ensure_fresh,
+    connection_reconnect_needed_mark,
+    connection_refresh,
+)
 from brokers.upstream import Balance, CallContext, Portfolio, RatiosOnly, Upstream
 
 if TYPE_CHECKING:
-    from django_stubs_ext import WithAnnotations
+    pass
 
 from portfolio.services import (
     account_balance_apply,
@@ -82,6 +77,7 @@ from portfolio.services import (
     account_transactions_replace,
     account_watchlist_replace,
 )
+from portfolio.sync import runs
 from portfolio.trading_days import is_trading_day
 
 logger = logging.getLogger(__name__)
@@ -97,10 +93,6 @@ SWEEP_DAYS = 14
 WATCHLIST_DAYS = 7
 # How far back an account's first sync reads transactions.
 FIRST_TRANSACTION_DAYS = 365
-# The nightly plan estimates an account's cost from its recent runs.
-COST_HISTORY_DAYS = 14
-
-_EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 
 
 def sync_date() -> datetime.date:
@@ -401,12 +393,7 @@ def _record_problem(account: LinkedAccount, connection: Connection, error: Platf
     """Make a permanent refusal visible where the user and support look, and stop there."""
     now = timezone.now()
     if error.kind == REAUTH_REQUIRED:
-        Connection.objects.filter(pk=connection.pk, status=Connection.Status.ACTIVE).update(
-            status=Connection.Status.RECONNECT_NEEDED,
-            last_error_kind=error.kind,
-            last_error_at=now,
-            updated_at=now,
-        )
+        connection_reconnect_needed_mark(connection=connection, kind=error.kind, now=now)
     elif error.kind in SyncProblem.values:
         state: dict[str, Any] = {"sync_problem": error.kind, "sync_problem_at": now}
         if error.kind == ACCOUNT_GONE:
@@ -521,174 +508,3 @@ def account_sync(
             client.close()
     logger.info("sync of account %s succeeded with %s calls", account.pk, used())
     return SyncOutcome(SyncRun.State.SUCCEEDED, run_id, "", None, used())
-
-
-# --- several accounts -----------------------------------------------------------------------
-
-
-def _enqueue(runs_to_start: list[tuple[int, int]], *, trigger: str, ip_address: str | None) -> None:
-    """Send each (account id, run id) to the account task once the runs are committed."""
-    from portfolio.tasks import account_sync_task
-
-    def send() -> None:
-        for account_id, run_id in runs_to_start:
-            account_sync_task.delay(
-                account_id, run_id=run_id, trigger=trigger, ip_address=ip_address
-            )
-
-    transaction.on_commit(send)
-
-
-def _syncable_accounts() -> Any:
-    """Linked accounts whose user has an active connection."""
-    return LinkedAccount.objects.filter(
-        status=LinkedAccount.Status.LINKED,
-        user__connections__upstream=Connection.Upstream.OPENPLATFORM,
-        user__connections__status=Connection.Status.ACTIVE,
-    )
-
-
-def _unfinished() -> Q:
-    return Q(sync_runs__state__in=[SyncRun.State.QUEUED, SyncRun.State.RUNNING])
-
-
-@transaction.atomic
-def user_sync_enqueue(
-    *,
-    user: Any,
-    trigger: str = SyncRun.Trigger.USER,
-    account_id: int | None = None,
-    ip_address: str | None = None,
-) -> list[SyncRun]:
-    """Queue a sync of each of the user's accounts (or the one given) and send the tasks once
-    committed. An account with a sync already queued or running gets no second one: its run
-    is returned instead, so the page follows it. Returns the user's runs to follow."""
-    accounts = _syncable_accounts().filter(user=user)
-    if account_id is not None:
-        accounts = accounts.filter(pk=account_id)
-    busy = set(accounts.filter(_unfinished()).values_list("pk", flat=True))
-    queued = [
-        runs.run_queue(account_id=pk, trigger=trigger)
-        for pk in accounts.exclude(pk__in=busy).order_by("pk").values_list("pk", flat=True)
-    ]
-    _enqueue([(run.account_id, run.pk) for run in queued], trigger=trigger, ip_address=ip_address)
-    following = list(
-        SyncRun.objects.filter(account_id__in=busy)
-        .filter(state__in=[SyncRun.State.QUEUED, SyncRun.State.RUNNING])
-        .latest_per_account()
-    )
-    return queued + following
-
-
-def estimated_calls(broker: Any) -> int:
-    """Calls a sync of an account at this broker is expected to cost before it has a history:
-    the balance in one call with ALL, else one per asset type, and a transaction window."""
-    return (1 if broker.supports_all else len(ASSET_TYPES)) + 1
-
-
-@dataclass
-class NightlyPlan:
-    """Who the nightly run syncs and who it leaves for tomorrow."""
-
-    as_of: datetime.date
-    budget_remaining: int | None  # None: the platform has not reported today's budget yet
-    budget_for_syncs: int | None
-    estimated_calls: int = 0
-    queued: list[SyncRun] = field(default_factory=list)
-    skipped: list[SyncRun] = field(default_factory=list)
-    already_planned: bool = False
-    holiday: bool = False  # not a KRX trading day: nothing is queued
-
-
-class _Candidate(TypedDict):
-    activity: datetime.datetime
-    recent_cost: float | None
-
-
-def _nightly_candidates(
-    now: datetime.datetime,
-) -> list[WithAnnotations[LinkedAccount, _Candidate]]:
-    """Every syncable account with its user's last activity and its expected cost, the most
-    recently active users first. Activity: the later of the last sign-in and the last "sync
-    now". 1 query."""
-    last_sync_now = (
-        SyncRun.objects.filter(account__user=OuterRef("user"), trigger=SyncRun.Trigger.USER)
-        .order_by("-created_at")
-        .values("created_at")[:1]
-    )
-    recent_cost = (
-        SyncRun.objects.filter(
-            account_id=OuterRef("pk"),
-            state=SyncRun.State.SUCCEEDED,
-            as_of__isnull=False,
-            created_at__gte=now - datetime.timedelta(days=COST_HISTORY_DAYS),
-        )
-        .exclude(trigger=SyncRun.Trigger.BACKFILL)
-        .order_by()
-        .values("account_id")
-        .annotate(average=Avg("calls_used"))
-        .values("average")
-    )
-    epoch = Value(_EPOCH, output_field=DateTimeField())
-    return list(
-        _syncable_accounts()
-        .select_related("broker")
-        .annotate(
-            activity=Greatest(
-                Coalesce("user__last_login", epoch),
-                Coalesce(Subquery(last_sync_now, output_field=DateTimeField()), epoch),
-            ),
-            recent_cost=Subquery(recent_cost),
-        )
-        .order_by("-activity", "user_id", "pk")
-    )
-
-
-def nightly_sync_plan(*, now: datetime.datetime | None = None) -> NightlyPlan:
-    """Queue the nightly sync of every connected account, within the day's platform budget.
-
-    The budget is what the platform last reported as remaining today, less
-    SYNC_BUDGET_RESERVE kept for "sync now" and link checks. Accounts are taken in order of
-    their user's last activity, each at its expected cost (its recent runs' average, or
-    `estimated_calls`); from the first that does not fit, the rest are recorded as skipped
-    (`budget`) so that no less active user overtakes a more active one. A plan is made once
-    a day: a second call (a second beat, a re-run) queues nothing.
-    """
-    now = now or timezone.now()
-    as_of = timezone.localdate(now)
-    if not is_trading_day(as_of):
-        # The KRX is shut (a weekend, 설날, 추석, an election day): nothing moved, no call.
-        logger.info("nightly sync: %s is not a KRX trading day; nothing queued", as_of)
-        return NightlyPlan(as_of=as_of, budget_remaining=None, budget_for_syncs=None, holiday=True)
-    budget = platform_budget_today()
-    remaining = budget.remaining if budget is not None else None
-    available = None if remaining is None else max(0, remaining - settings.SYNC_BUDGET_RESERVE)
-    plan = NightlyPlan(as_of=as_of, budget_remaining=remaining, budget_for_syncs=available)
-    if not cache.add(f"sync:nightly:{as_of.isoformat()}", "1", 36 * 60 * 60):
-        plan.already_planned = True
-        return plan
-    trigger = SyncRun.Trigger.NIGHTLY
-    with transaction.atomic():
-        over_budget = False
-        for account in _nightly_candidates(now):
-            cost = round(account.recent_cost or estimated_calls(account.broker))
-            if available is not None and plan.estimated_calls + cost > available:
-                over_budget = True
-            if over_budget:
-                plan.skipped.append(
-                    runs.run_skipped(account_id=account.pk, trigger=trigger, kind=runs.BUDGET)
-                )
-                continue
-            plan.estimated_calls += cost
-            plan.queued.append(runs.run_queue(account_id=account.pk, trigger=trigger))
-        _enqueue(
-            [(run.account_id, run.pk) for run in plan.queued], trigger=trigger, ip_address=None
-        )
-    logger.info(
-        "nightly sync: %s queued (about %s calls), %s skipped for the budget (remaining %s)",
-        len(plan.queued),
-        plan.estimated_calls,
-        len(plan.skipped),
-        remaining,
-    )
-    return plan

@@ -1,5 +1,7 @@
-"""Celery tasks of the sync. Thin: each takes ids, calls one function of `portfolio.sync` or
-`brokers.runs`, and returns a small JSON-able summary. Acknowledged late (settings), so each is
+"""Celery tasks of the sync. Thin: each takes ids, calls one function of `portfolio.sync.account`
+or `portfolio.sync.runs`, and returns a small JSON-able summary. The nightly task is in
+`portfolio.sync.nightly` (it queues through `portfolio.sync.enqueue`, which imports this
+module; nothing here imports either). Acknowledged late (settings), so each is
 safe to run twice: a second delivery of an account sync finds its run no longer queued."""
 
 from __future__ import annotations
@@ -9,10 +11,9 @@ from typing import Any
 from celery import shared_task
 from django.conf import settings
 
-from accounts.models import User
 from brokers.models import SyncRun
-from brokers.runs import runs_sweep_stale
-from portfolio.sync import account_sync, nightly_sync_plan, user_sync_enqueue
+from portfolio.sync.account import account_sync
+from portfolio.sync.runs import runs_sweep_stale
 
 
 @shared_task(bind=True, name="portfolio.account_sync", max_retries=None)
@@ -53,33 +54,6 @@ def account_sync_task(
             "ip_address": ip_address,
         },
     )
-
-
-@shared_task(name="portfolio.user_sync")
-def user_sync_task(
-    user_id: int, *, trigger: str = SyncRun.Trigger.USER, ip_address: str | None = None
-) -> list[int]:
-    """Queue a sync of each of a user's linked accounts (fan-out; no upstream call itself).
-    Triggered by "sync now" and by support; returns the runs to follow."""
-    user = User.objects.filter(pk=user_id).first()
-    if user is None:
-        return []
-    return [run.pk for run in user_sync_enqueue(user=user, trigger=trigger, ip_address=ip_address)]
-
-
-@shared_task(name="portfolio.sync_nightly")
-def sync_nightly_task() -> dict[str, Any]:
-    """Beat, weekdays 18:30 KST (after market close): queue every connected account's sync,
-    the most recently active users first when the day's platform budget is short. No upstream
-    call itself; the accounts' syncs cost what `account_sync_task` says."""
-    plan = nightly_sync_plan()
-    return {
-        "queued": len(plan.queued),
-        "skipped": len(plan.skipped),
-        "estimated_calls": plan.estimated_calls,
-        "budget_remaining": plan.budget_remaining,
-        "already_planned": plan.already_planned,
-    }
 
 
 @shared_task(name="portfolio.sync_runs_sweep")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from portfolio import sync_views
+from portfolio.sync import views as sync_views
 
 urlpatterns = [
     path("now/", sync_views.sync_now, name="sync_now"),

@@ -14,8 +14,9 @@ over at once (and carries it out as attempt n + 1), and `runs_sweep_stale`, ever
 an orphan that nobody took over as `interrupted`. Runs left running past the time limit (a hung
 worker) are failed as `stale`, which frees the account for the next sync.
 
-The functions here know nothing of what a sync fetches or writes (`portfolio.sync` does);
-they only record it.
+The functions here know nothing of what a sync fetches or writes (`portfolio.sync.account`
+does); they only record it. The run model (`brokers.models.SyncRun`) and its failure kinds
+(`brokers.run_kinds`) stay in `brokers`, where the support console reads them.
 """
 
 from __future__ import annotations
@@ -33,20 +34,20 @@ from django.utils import timezone
 
 from brokers.errors import PlatformError
 from brokers.models import SyncRun
+from brokers.run_kinds import (
+    ALREADY_RUNNING,
+    BUDGET,
+    HOLIDAY,
+    INTERNAL,
+    INTERRUPTED,
+    NOT_CONNECTED,
+    STALE,
+    SUPERSEDED,
+    TIMEOUT,
+    UNLINKED,
+)
 
 logger = logging.getLogger(__name__)
-
-# Failure kinds of our own, next to the platform error kinds of `brokers.errors`.
-ALREADY_RUNNING = "already_running"  # skipped: another run of the account was running
-BUDGET = "budget"  # skipped: the day's platform budget could not cover this account
-NOT_CONNECTED = "not_connected"  # skipped: no usable grant (never connected, disconnected)
-UNLINKED = "unlinked"  # skipped: the account is no longer linked at the portal
-SUPERSEDED = "superseded"  # skipped: the queued run was already taken by another delivery
-HOLIDAY = "holiday"  # skipped: a nightly run on a day the KRX is shut
-STALE = "stale"  # failed: left running past the time limit (its worker died or hung)
-INTERRUPTED = "interrupted"  # failed: its worker died and no redelivery took the run over
-TIMEOUT = "timeout"  # failed: the task's time limit interrupted it
-INTERNAL = "internal"  # failed: an error of ours, not the platform's (logged with a trace)
 
 _MESSAGES = {
     ALREADY_RUNNING: "another sync of this account was running",
