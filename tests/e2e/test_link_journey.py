@@ -128,6 +128,7 @@ def test_a_new_user_links_diamond_and_cyber_and_connects(
     assert page.locator("[data-step]").get_attribute("data-step") == "connected"
     assert page.locator("[data-linked-accounts] tbody tr").count() == 2
     assert page.get_by_text("연결되었습니다").is_visible()
+    assert page.locator("[data-go-dashboard]").is_visible()  # a way on to the dashboard
     shot("11-connected")
 
     connection = Connection.objects.get(user__email="haneul@example.com")

@@ -82,3 +82,41 @@ def test_holdings_combine_across_accounts_and_codes_read_as_korean_words(
     page.goto(live_server.url + "/me/activity/")
     text = page.locator("[data-events]").inner_text()
     assert "포털 회원 아님" in text and "non-member" not in text
+
+
+def test_coming_back_from_the_portal_shows_the_new_step_without_a_click(
+    page, live_server, on_sandbox, width
+) -> None:
+    member = on_sandbox.new_member(accounts=(("diamond", "default"),))
+    user = UserFactory()
+    sign_in(page, live_server, user.email)
+    verify(page, live_server, name=member.kor_name, born=member.birth_date, phone=member.phone)
+    assert page.locator("[data-step]").get_attribute("data-step") == "connect"
+    # At the portal, the person removes the link; the portal's way back carries the flag.
+    on_sandbox.expire_consent(member.accounts[0]["vt_acc_no"])
+
+    page.goto(live_server.url + "/link/?returned=portal")
+
+    page.wait_for_url(live_server.url + "/link/")
+    assert page.locator("[data-step]").get_attribute("data-step") == "link_accounts"
+
+
+def test_confirming_the_email_signs_in_without_a_second_password(
+    page, live_server, mailoutbox, width
+) -> None:
+    page.goto(live_server.url + "/accounts/signup/")
+    page.fill("input[name=email]", f"confirm-{width}@example.com")
+    page.fill("input[name=password1]", "a-long-browser-password-8")
+    page.fill("input[name=password2]", "a-long-browser-password-8")
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url("**/accounts/confirm-email/")
+    body = mailoutbox[-1].body
+    # The link stands on a line of its own: copying the line gives the link whole.
+    line = next(line for line in body.splitlines() if "/accounts/confirm-email/" in line)
+    assert line.strip().startswith("http") and line.strip().endswith("/")
+
+    page.goto(line.strip())
+    page.locator("form button[type=submit]").last.click()
+
+    page.wait_for_url("**/home/")
+    assert page.locator("h1").inner_text() == "내 자산"
