@@ -253,6 +253,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--days", type=int, default=20, help="KRX trading days to simulate (default 20)"
         )
+        parser.add_argument(
+            "--show-statements",
+            action="store_true",
+            help="print the SQL of the measured syncs where nothing moved",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if connection.vendor != "postgresql":
@@ -264,7 +269,7 @@ class Command(BaseCommand):
         User.objects.filter(email__endswith="@" + BENCH_DOMAIN).delete()
         try:
             with own_sandbox() as sandbox, self._settings_for(sandbox):
-                self._run(sandbox, days)
+                self._run(sandbox, days, show=options["show_statements"])
         finally:
             User.objects.filter(email__endswith="@" + BENCH_DOMAIN).delete()
         self.stdout.write(f"\nbench_sync took {time.monotonic() - started:.0f} s")
@@ -272,7 +277,8 @@ class Command(BaseCommand):
     @contextmanager
     def _settings_for(self, sandbox: Sandbox) -> Iterator[None]:
         # The sandbox's development registration, at the bench's own sandbox; the as-of header
-        # is sent only where the sandbox is enabled.
+        # is sent only where the sandbox is enabled. The redirect URI stays the configured one
+        # (it follows WEB_PORT), which is the one the sandbox registers for us.
         with override_settings(
             SANDBOX_ENABLED=True,
             OPENPLATFORM_BASE_URL=sandbox.url,
@@ -282,7 +288,6 @@ class Command(BaseCommand):
             OPENPLATFORM_CLIENT_ID="jasan-dev",
             OPENPLATFORM_CLIENT_SECRET="jasan-dev-client-secret",  # noqa: S106 - sandbox's own  # nosec B106
             OPENPLATFORM_API_KEY="jasan-dev-api-key",
-            OPENPLATFORM_REDIRECT_URI="http://127.0.0.1:8000/link/callback/",
             OPENPLATFORM_CACHE_SECONDS=0,
         ):
             yield
@@ -323,7 +328,7 @@ class Command(BaseCommand):
                 for account in LinkedAccount.objects.for_user(user):
                     bench.accounts[account.pk] = (broker, profile)
 
-    def _run(self, sandbox: Sandbox, days_count: int) -> None:
+    def _run(self, sandbox: Sandbox, days_count: int, *, show: bool = False) -> None:
         bench = Bench()
         today = timezone.localdate()
         days = business_days(today - datetime.timedelta(days=days_count * 2), today)
@@ -360,11 +365,11 @@ class Command(BaseCommand):
                         )
                     )
             after = {model: rows_of(model, ids) for model in TABLES}
-            statements = self._statements(bench, client, days[-1])
+            statements = self._statements(bench, client, days[-1], show=show)
         self._report(bench, days_count, before, after, statements, ids)
 
     def _statements(
-        self, bench: Bench, client: OpenPlatformClient, day: datetime.date
+        self, bench: Bench, client: OpenPlatformClient, day: datetime.date, *, show: bool = False
     ) -> list[tuple[int, str, int, int]]:
         """Statements of one sync of the smallest diamond account and of the 500-holding one,
         on the same day: reading everything (balance moved, watchlist due), then again with
@@ -384,6 +389,10 @@ class Command(BaseCommand):
                         account_id=pk, trigger="nightly", as_of=day, upstream=client
                     )
                 measured.append((size[pk], path, len(queries), outcome.calls))
+                if show and path == "nothing moved" and pk == chosen[0]:
+                    self.stdout.write(f"\nStatements of a sync where nothing moved ({len(queries)}):")
+                    for number, query in enumerate(queries.captured_queries, 1):
+                        self.stdout.write(f"  {number:>2}. {query['sql'][:160]}")
         return measured
 
     def _report(
