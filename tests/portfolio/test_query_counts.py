@@ -49,7 +49,7 @@ def test_every_page_issues_the_same_queries_for_30_and_1000_days(client) -> None
     assert short == long
 
 
-def test_the_overview_reads_two_queries_when_nothing_changed_and_five_after_a_change(
+def test_pages_read_two_queries_when_nothing_changed_and_their_data_only_after_a_change(
     client,
 ) -> None:
     measured = counts(client, holdings=20, days=60)
@@ -58,5 +58,10 @@ def test_the_overview_reads_two_queries_when_nothing_changed_and_five_after_a_ch
     # range's valuations, the allocation by class and the top holdings.
     assert measured["overview"] == (REQUEST + 5, REQUEST + 2)
     assert measured["networth json"] == (REQUEST + 3, REQUEST + 2)
-    assert measured["holdings"] == (REQUEST + 4, REQUEST + 4)
-    assert measured["transactions"] == (REQUEST + 4, REQUEST + 4)
+    # Holdings: value total, count and page after a change; transactions: count, page and
+    # names; their rendered tables are cached until the next change.
+    assert measured["holdings"] == (REQUEST + 5, REQUEST + 2)
+    assert measured["transactions"] == (REQUEST + 5, REQUEST + 2)
+    assert measured["by instrument"] == (REQUEST + 4, REQUEST + 2)
+    # Realized P/L: the trades (and the names of what was sold, when anything was).
+    assert measured["realized"] == (REQUEST + 3, REQUEST + 2)
