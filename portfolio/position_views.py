@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from accounts.http import AuthenticatedHttpRequest
 from portfolio import charts
 from portfolio.positions import positions_by_instrument_for_user, realized_for_user
-from portfolio.selectors import account_rows_for_user, instrument_names
+from portfolio.selectors import accounts_for_user, instrument_names
 from portfolio.views import _data_part, _page_context
 
 # Years before this are not offered: the platform keeps about a year of transactions, and the
@@ -27,10 +27,9 @@ POSITIONS_PER_PAGE = 50
 @require_GET
 def holdings_by_instrument(request: AuthenticatedHttpRequest) -> HttpResponse:
     """One row per instrument across all accounts: combined quantity, average cost, value, P/L
-    and weight, paginated. Queries: session, user, accounts, latest valuations; on the first
-    view after the data changed, grouped holdings and instruments (2 more), whose rendered
-    table is cached."""
-    rows = account_rows_for_user(user=request.user, now=timezone.now())
+    and weight, paginated. Queries: session, user, accounts; on the first view after the data
+    changed, grouped holdings and instruments (2 more), whose rendered table is cached."""
+    accounts = accounts_for_user(user=request.user)
 
     def table() -> str:
         positions = positions_by_instrument_for_user(user=request.user)
@@ -40,7 +39,7 @@ def holdings_by_instrument(request: AuthenticatedHttpRequest) -> HttpResponse:
             "portfolio/_by_instrument_table.html", table_context, request=request
         )
 
-    context = _page_context(request, table=_data_part(request, rows, "by-instrument", table))
+    context = _page_context(request, table=_data_part(request, accounts, "by-instrument", table))
     return render(request, "portfolio/holdings_by_instrument.html", context)
 
 
@@ -56,16 +55,16 @@ def _year(request: AuthenticatedHttpRequest, this_year: int) -> int:
 @require_GET
 def realized_pl(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The year's sells with their average cost and realized P/L, and totals by month.
-    Queries: session, user, accounts, latest valuations; on the first view after the data
-    changed, trades and names (2 more), whose rendered part is cached."""
+    Queries: session, user, accounts; on the first view after the data changed, trades and
+    names (2 more), whose rendered part is cached."""
     this_year = timezone.localdate().year
     year = _year(request, this_year)
-    accounts = account_rows_for_user(user=request.user, now=timezone.now())
+    accounts = accounts_for_user(user=request.user)
 
     def body() -> str:
         result = realized_for_user(user=request.user, year=year)
         names = instrument_names(item.isin for item in result.realizations)
-        labels = {row.account.pk: charts.account_label(row.account) for row in accounts}
+        labels = {account.pk: charts.account_label(account) for account in accounts}
         rows = [
             (item, names.get(item.isin, ""), labels.get(item.account_id, ""))
             for item in result.realizations

@@ -117,16 +117,17 @@ def _page_context(request: AuthenticatedHttpRequest, **context: Any) -> dict[str
 
 def _data_part(
     request: AuthenticatedHttpRequest,
-    rows: list[AccountRow],
+    accounts: list[LinkedAccount],
     name: object,
     build: Callable[[], str],
 ) -> str:
-    """A page's rendered data part (its tables), built on the first view after the data under
-    it changed and reused until the next change (`portfolio.caching`): keyed by the user's
-    data version, the page and its query (filters, sort, page), privacy and language."""
-    key = caching.part_key(
+    """A page's rendered tables, built on the first view after a sync changed the data under
+    them and reused until the next one (`portfolio.caching.tables_key`): keyed by the
+    accounts' sync marks, the page and its query (filters, sort, page), privacy and
+    language."""
+    key = caching.tables_key(
         user_id=request.user.pk,
-        rows=rows,
+        accounts=accounts,
         part=(name, sorted(request.GET.lists()), request.user.privacy_mode, get_language()),
     )
     return mark_safe(caching.cached(key, build))  # noqa: S308 - rendered by us  # nosec B308, B703
@@ -362,11 +363,10 @@ def _with_shares(holdings: Iterable[Holding], total: Decimal | None) -> None:
 @require_GET
 def holdings(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Current holdings, filterable by account and class, sortable, paginated.
-    Queries: session, user, accounts, latest valuations; on the first view after the data
-    changed, value total, count, page (3 more), whose rendered table is cached."""
+    Queries: session, user, accounts; on the first view after the data changed, value total,
+    count, page (3 more), whose rendered table is cached."""
     user = request.user
-    rows = account_rows_for_user(user=user, now=timezone.now())
-    accounts = [row.account for row in rows]
+    accounts = accounts_for_user(user=user)
     _account_filter_check(request, accounts)
     form = HoldingFilterForm(request.GET or None, accounts=accounts)
     account_id = asset_class = None
@@ -392,12 +392,16 @@ def holdings(request: AuthenticatedHttpRequest) -> HttpResponse:
             sort=sort,
             total=total,
             filter_query=query.urlencode(),
-            has_ratio_only=any(row.is_ratio_only for row in rows),
+            has_ratio_only=any(
+                getattr(account, "holdings_snapshot", None) is not None
+                and account.holdings_snapshot.is_ratio_only
+                for account in accounts
+            ),
         )
         return render_to_string("portfolio/_holdings_table.html", table_context, request=request)
 
     context = _page_context(
-        request, form=form, sort=sort, table=_data_part(request, rows, "holdings", table)
+        request, form=form, sort=sort, table=_data_part(request, accounts, "holdings", table)
     )
     return render(request, "portfolio/holdings.html", context)
 
@@ -456,10 +460,10 @@ def _name_rows(rows: list[Transaction]) -> None:
 @require_GET
 def transactions(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Transactions filtered by dates, types and account, paginated. Queries: session, user,
-    accounts, latest valuations; on the first view after the data changed, count, page,
-    instrument names (3 more), whose rendered table is cached."""
-    rows = account_rows_for_user(user=request.user, now=timezone.now())
-    form, selection = _transactions_selection(request, [row.account for row in rows])
+    accounts; on the first view after the data changed, count, page, instrument names (3
+    more), whose rendered table is cached."""
+    accounts = accounts_for_user(user=request.user)
+    form, selection = _transactions_selection(request, accounts)
 
     def table() -> str:
         page = Paginator(selection, TRANSACTIONS_PER_PAGE).get_page(request.GET.get("page"))
@@ -480,7 +484,7 @@ def transactions(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         form=form,
         filter_query=query.urlencode(),
-        table=_data_part(request, rows, "transactions", table),
+        table=_data_part(request, accounts, "transactions", table),
     )
     return render(request, "portfolio/transactions.html", context)
 
@@ -608,7 +612,7 @@ def account_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         period=period.value,
         account_return=account_return,
         pl_rate=pl_rate,
-        tables=_data_part(request, rows, ("account", pk), tables),
+        tables=_data_part(request, [row.account], ("account", pk), tables),
         runs=None,
     )
     return render(request, "portfolio/account_detail.html", context)

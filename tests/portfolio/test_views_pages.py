@@ -12,9 +12,10 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from brokers.models import LinkedAccount
 from portfolio.models import Holding, Instrument, Transaction
 from tests.portfolio.dashboard_data import END, page_urls, seed
 
@@ -339,3 +340,41 @@ def test_the_csv_turns_formula_looking_names_into_text_and_keeps_numbers_numbers
             assert Decimal(cell) < 0, cell  # a negative number, still a number
     negatives = [row[5] for row in rows[1:] if row[5].startswith("-")]
     assert negatives and all(Decimal(value) < 0 for value in negatives)
+
+
+# --- tables cached until the next sync --------------------------------------------------------
+
+
+def test_a_cached_holdings_table_shows_the_next_syncs_values_and_never_amounts_in_privacy_mode(
+    client, alice, alices
+) -> None:
+    client.force_login(alice)
+    holding = Holding.objects.filter(account__user=alice).order_by("-current_value").first()
+    client.get(reverse("holdings"))  # the table is rendered and cached
+    Holding.objects.filter(pk=holding.pk).update(current_value=Decimal("987654321012"))
+
+    unchanged = client.get(reverse("holdings")).content.decode()
+    # A sync marks the account when it writes: the next view renders the table anew.
+    LinkedAccount.objects.filter(pk=holding.account_id).update(last_success_at=timezone.now())
+    after_sync = client.get(reverse("holdings")).content.decode()
+    client.post(reverse("privacy_toggle"))
+    private = client.get(reverse("holdings")).content.decode()
+
+    assert "987,654,321,012" not in unchanged
+    assert "987,654,321,012" in after_sync
+    assert "987,654,321,012" not in private
+    assert f'data-holding="{holding.pk}"' in private
+
+
+def test_a_cached_transactions_table_shows_rows_a_sync_added(client, alice, alices) -> None:
+    client.force_login(alice)
+    account = alices.accounts[0]
+    client.get(reverse("transactions"))
+    added = Transaction.objects.create(
+        account=account, date=END, ordinal=999, type="DEP", change_amount=Decimal("4242")
+    )
+    LinkedAccount.objects.filter(pk=account.pk).update(last_success_at=timezone.now())
+
+    page = client.get(reverse("transactions")).content.decode()
+
+    assert f'data-transaction="{added.pk}"' in page
