@@ -20,7 +20,7 @@ from portfolio.views import _data_part, _page_context
 # Years before this are not offered: the platform keeps about a year of transactions, and the
 # demo and tests go back a few years at most.
 FIRST_YEAR = 2000
-POSITIONS_PER_PAGE = 50
+POSITIONS_PER_PAGE = 25
 
 
 @login_required
