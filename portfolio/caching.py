@@ -12,6 +12,11 @@ day adds one), plus what the part depends on (range, split, privacy, language). 
 lands changes the digest, so the next view recomputes. Writes that change none of these (a
 name learnt for an instrument from another account) show after at most CACHE_SECONDS.
 
+Pages that show holdings and transactions only (holdings, by instrument, transactions,
+realized P/L, an account's tables) key on less, read with the accounts alone (`tables_key`):
+each account's sync marks (last success, the day synced, transactions read through, flows
+pending; a sync that writes sets at least one) and its holdings snapshot's time.
+
 Parts are keyed by user and privacy flag, so a part is never served to another user, and a
 part rendered with amounts is never served in privacy mode.
 """
@@ -24,6 +29,7 @@ from typing import TypeVar
 
 from django.core.cache import cache
 
+from brokers.models import LinkedAccount
 from portfolio.selectors import AccountRow
 
 CACHE_SECONDS = 10 * 60
@@ -62,6 +68,33 @@ def part_key(*, user_id: int, rows: Iterable[AccountRow], part: Iterable[object]
     described = "|".join(str(item) for item in part)
     digest = hashlib.sha256(f"{stamp}#{described}".encode()).hexdigest()[:40]
     return f"dashboard:{user_id}:{digest}"
+
+
+def _sync_stamp(account: LinkedAccount) -> str:
+    snapshot = getattr(account, "holdings_snapshot", None)
+    return ",".join(
+        str(part)
+        for part in (
+            account.pk,
+            account.alias,
+            account.status,
+            account.last_success_at,
+            account.synced_as_of,
+            account.transactions_synced_through,
+            account.flows_pending_from,
+            snapshot.updated_at.isoformat() if snapshot is not None else "-",
+            snapshot.as_of if snapshot is not None else "-",
+        )
+    )
+
+
+def tables_key(*, user_id: int, accounts: Iterable[LinkedAccount], part: Iterable[object]) -> str:
+    """The cache key of a page's holdings or transactions tables as of the accounts' last
+    syncs (`accounts` read with their holdings snapshot)."""
+    stamp = "|".join(_sync_stamp(account) for account in accounts)
+    described = "|".join(str(item) for item in part)
+    digest = hashlib.sha256(f"{stamp}#{described}".encode()).hexdigest()[:40]
+    return f"dashboard:tables:{user_id}:{digest}"
 
 
 def cached(key: str, build: Callable[[], T]) -> T:

@@ -4,8 +4,10 @@ realized profit or loss (실현손익) of a year's sells. Both read through `for
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -13,20 +15,31 @@ from accounts.http import AuthenticatedHttpRequest
 from portfolio import charts
 from portfolio.positions import positions_by_instrument_for_user, realized_for_user
 from portfolio.selectors import accounts_for_user, instrument_names
-from portfolio.views import _page_context
+from portfolio.views import _data_part, _page_context
 
 # Years before this are not offered: the platform keeps about a year of transactions, and the
 # demo and tests go back a few years at most.
 FIRST_YEAR = 2000
+POSITIONS_PER_PAGE = 25
 
 
 @login_required
 @require_GET
 def holdings_by_instrument(request: AuthenticatedHttpRequest) -> HttpResponse:
     """One row per instrument across all accounts: combined quantity, average cost, value, P/L
-    and weight. Queries: session, user, grouped holdings, instruments (4)."""
-    positions = positions_by_instrument_for_user(user=request.user)
-    context = _page_context(request, positions=positions)
+    and weight, paginated. Queries: session, user, accounts; on the first view after the data
+    changed, grouped holdings and instruments (2 more), whose rendered table is cached."""
+    accounts = accounts_for_user(user=request.user)
+
+    def table() -> str:
+        positions = positions_by_instrument_for_user(user=request.user)
+        page = Paginator(positions, POSITIONS_PER_PAGE).get_page(request.GET.get("page"))
+        table_context = _page_context(request, page=page)
+        return render_to_string(
+            "portfolio/_by_instrument_table.html", table_context, request=request
+        )
+
+    context = _page_context(request, table=_data_part(request, accounts, "by-instrument", table))
     return render(request, "portfolio/holdings_by_instrument.html", context)
 
 
@@ -42,24 +55,27 @@ def _year(request: AuthenticatedHttpRequest, this_year: int) -> int:
 @require_GET
 def realized_pl(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The year's sells with their average cost and realized P/L, and totals by month.
-    Queries: session, user, trades, names, accounts (5)."""
+    Queries: session, user, accounts; on the first view after the data changed, trades and
+    names (2 more), whose rendered part is cached."""
     this_year = timezone.localdate().year
     year = _year(request, this_year)
-    result = realized_for_user(user=request.user, year=year)
-    names = instrument_names(item.isin for item in result.realizations)
-    labels = {
-        account.pk: charts.account_label(account)
-        for account in accounts_for_user(user=request.user)
-    }
-    rows = [
-        (item, names.get(item.isin, ""), labels.get(item.account_id, ""))
-        for item in result.realizations
-    ]
+    accounts = accounts_for_user(user=request.user)
+
+    def body() -> str:
+        result = realized_for_user(user=request.user, year=year)
+        names = instrument_names(item.isin for item in result.realizations)
+        labels = {account.pk: charts.account_label(account) for account in accounts}
+        rows = [
+            (item, names.get(item.isin, ""), labels.get(item.account_id, ""))
+            for item in result.realizations
+        ]
+        body_context = _page_context(request, result=result, rows=rows, year=year)
+        return render_to_string("portfolio/_realized_body.html", body_context, request=request)
+
     context = _page_context(
         request,
-        result=result,
-        rows=rows,
         year=year,
         years=list(range(this_year, max(FIRST_YEAR, this_year - 4) - 1, -1)),
+        body=_data_part(request, accounts, ("realized", year), body),
     )
     return render(request, "portfolio/realized.html", context)

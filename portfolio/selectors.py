@@ -38,9 +38,14 @@ from portfolio.trading_days import previous_trading_day
 
 
 def valuations_for_user(
-    *, user: User, start: datetime.date | None, end: datetime.date
+    *,
+    user: User,
+    start: datetime.date | None,
+    end: datetime.date,
+    account_id: int | None = None,
 ) -> dict[int, list[ValuationPoint]]:
-    """Each of the user's accounts' valuation points over (start, end], by account id.
+    """Each of the user's accounts' (or the one with `account_id`'s) valuation points over
+    (start, end], by account id.
 
     Each series begins with the account's last valuation on or before `start` when it has one:
     the base a range is measured from, and the value carried into the range until the account's
@@ -48,6 +53,8 @@ def valuations_for_user(
     Weights-only accounts have no valuations and do not appear. 1 query.
     """
     rows = DailyValuation.objects.for_user(user).filter(date__lte=end, total_value__isnull=False)
+    if account_id is not None:
+        rows = rows.filter(account_id=account_id)
     if start is not None:
         # The base row is looked up once per account (an index probe each), not once per
         # valuation row: an account has thousands of rows and a user a handful of accounts.

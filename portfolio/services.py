@@ -606,7 +606,6 @@ def _valuation_save(
 # --- services --------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def account_balance_apply(
     *,
     account: LinkedAccount,
@@ -630,26 +629,29 @@ def account_balance_apply(
     The lists must be complete: a family missing from them reads as "sold", closing its
     history. An answer with neither a summary nor any holding raises `ValueError` and writes
     nothing: it cannot be told from a broker's glitch, and taking it would close every position.
-    SQL: at most 13 statements (2 more for the savepoint inside an outer atomic block),
-    whatever the number of holdings; 8 on a day where nothing but prices moved.
+    SQL: at most 13 statements, whatever the number of holdings; 8 on a day where nothing but
+    prices moved. All of them or none: a transaction of their own, or the caller's when there
+    is one (a sync writes its whole answer in one), without a savepoint: nothing here is tried
+    and then undone while the rest goes on, so a failure undoes the caller's block too.
     """
     lines = _balance_lines(equities, funds, others)
     if summary is None and not lines:
         raise ValueError("a balance answer with no summary and no holding cannot be applied")
-    current = _snapshot_date_locked(account)
-    figures = _valuation_figures(summary, lines)
-    if (current is not None and as_of < current) or not lists_complete:
+    with transaction.atomic(savepoint=False):
+        current = _snapshot_date_locked(account)
+        figures = _valuation_figures(summary, lines)
+        if (current is not None and as_of < current) or not lists_complete:
+            if figures is not None:
+                _valuation_save(account, as_of, figures)
+            return HoldingsApplied(as_of=as_of, stale=True)
+        opened, closed = _positions_save(account, as_of, lines)
         if figures is not None:
             _valuation_save(account, as_of, figures)
-        return HoldingsApplied(as_of=as_of, stale=True)
-    opened, closed = _positions_save(account, as_of, lines)
-    if figures is not None:
-        _valuation_save(account, as_of, figures)
-    _snapshot_save(account, as_of, HoldingsSnapshot.Source.BALANCE)
-    return HoldingsApplied(as_of=as_of, opened=opened, closed=closed)
+        _snapshot_save(account, as_of, HoldingsSnapshot.Source.BALANCE)
+        return HoldingsApplied(as_of=as_of, opened=opened, closed=closed)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def account_ratios_apply(
     *, account: LinkedAccount, as_of: datetime.date, portfolio: Portfolio
 ) -> HoldingsApplied:
@@ -658,7 +660,8 @@ def account_ratios_apply(
     Holdings get the broker's weight within their family and no amount; the history records
     which instruments were held; the cash share is kept on the account's `HoldingsSnapshot`.
     No `DailyValuation` is written: there is no amount to write. An answer older than the
-    current holdings writes nothing. SQL: at most 11 statements, whatever the number of lines.
+    current holdings writes nothing. SQL: at most 11 statements, whatever the number of lines;
+    in the caller's transaction when there is one, without a savepoint (as balances).
     """
     current = _snapshot_date_locked(account)
     if (current is not None and as_of < current) or not portfolio.complete:

@@ -14,7 +14,7 @@ send indexed series and shares.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -66,9 +66,9 @@ PERIOD_LABELS = {
     Period.ONE_YEAR: gettext_lazy("1 year"),
     Period.ALL: gettext_lazy("All"),
 }
-HOLDINGS_PER_PAGE = 50
-TRANSACTIONS_PER_PAGE = 50
-ACCOUNT_PAGE_ROWS = 20
+HOLDINGS_PER_PAGE = 25
+TRANSACTIONS_PER_PAGE = 25
+ACCOUNT_PAGE_ROWS = 10
 TOP_HOLDINGS = 10
 
 
@@ -113,6 +113,24 @@ def _page_context(request: AuthenticatedHttpRequest, **context: Any) -> dict[str
         "periods": [(period.value, PERIOD_LABELS[period]) for period in Period],
         **context,
     }
+
+
+def _data_part(
+    request: AuthenticatedHttpRequest,
+    accounts: list[LinkedAccount],
+    name: object,
+    build: Callable[[], str],
+) -> str:
+    """A page's rendered tables, built on the first view after a sync changed the data under
+    them and reused until the next one (`portfolio.caching.tables_key`): keyed by the
+    accounts' sync marks, the page and its query (filters, sort, page), privacy and
+    language."""
+    key = caching.tables_key(
+        user_id=request.user.pk,
+        accounts=accounts,
+        part=(name, sorted(request.GET.lists()), request.user.privacy_mode, get_language()),
+    )
+    return mark_safe(caching.cached(key, build))  # noqa: S308 - rendered by us  # nosec B308, B703
 
 
 # --- overview -----------------------------------------------------------------------------
@@ -245,9 +263,7 @@ def _networth(
     series = charts.Series(dates=[], parts=[], totals=[])
     if as_of is not None:
         start = period_start(period, as_of)
-        accounts = valuations_for_user(user=user, start=start, end=as_of)
-        if account_id is not None:
-            accounts = {account_id: accounts[account_id]} if account_id in accounts else {}
+        accounts = valuations_for_user(user=user, start=start, end=as_of, account_id=account_id)
         series = charts.stacked_series(
             accounts=accounts,
             labels=_labels(rows),
@@ -357,7 +373,8 @@ def _with_shares(holdings: Iterable[Holding], total: Decimal | None) -> None:
 @require_GET
 def holdings(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Current holdings, filterable by account and class, sortable, paginated.
-    Queries: session, user, accounts, value total, count, page (6)."""
+    Queries: session, user, accounts; on the first view after the data changed, value total,
+    count, page (3 more), whose rendered table is cached."""
     user = request.user
     accounts = accounts_for_user(user=user)
     _account_filter_check(request, accounts)
@@ -368,27 +385,33 @@ def holdings(request: AuthenticatedHttpRequest) -> HttpResponse:
         account_id = form.account_id()
         asset_class = form.cleaned_data["asset_class"] or None
         sort = form.cleaned_data["sort"] or sort
-    selection = holdings_for_user(
-        user=user, account_id=account_id, asset_class=asset_class, sort=sort
-    )
-    total = holdings_value_total(selection)
-    page = Paginator(selection, HOLDINGS_PER_PAGE).get_page(request.GET.get("page"))
-    _with_shares(page.object_list, total)
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("sort", None)
+
+    def table() -> str:
+        selection = holdings_for_user(
+            user=user, account_id=account_id, asset_class=asset_class, sort=sort
+        )
+        total = holdings_value_total(selection)
+        page = Paginator(selection, HOLDINGS_PER_PAGE).get_page(request.GET.get("page"))
+        _with_shares(page.object_list, total)
+        query = request.GET.copy()
+        query.pop("page", None)
+        query.pop("sort", None)
+        table_context = _page_context(
+            request,
+            page=page,
+            sort=sort,
+            total=total,
+            filter_query=query.urlencode(),
+            has_ratio_only=any(
+                getattr(account, "holdings_snapshot", None) is not None
+                and account.holdings_snapshot.is_ratio_only
+                for account in accounts
+            ),
+        )
+        return render_to_string("portfolio/_holdings_table.html", table_context, request=request)
+
     context = _page_context(
-        request,
-        form=form,
-        page=page,
-        sort=sort,
-        total=total,
-        filter_query=query.urlencode(),
-        has_ratio_only=any(
-            getattr(account, "holdings_snapshot", None) is not None
-            and account.holdings_snapshot.is_ratio_only
-            for account in accounts
-        ),
+        request, form=form, sort=sort, table=_data_part(request, accounts, "holdings", table)
     )
     return render(request, "portfolio/holdings.html", context)
 
@@ -414,8 +437,11 @@ def holding_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 # --- transactions -------------------------------------------------------------------------
 
 
-def _transactions_selection(request: AuthenticatedHttpRequest) -> tuple[TransactionFilterForm, Any]:
-    accounts = accounts_for_user(user=request.user)
+def _transactions_selection(
+    request: AuthenticatedHttpRequest, accounts: list[LinkedAccount] | None = None
+) -> tuple[TransactionFilterForm, Any]:
+    if accounts is None:
+        accounts = accounts_for_user(user=request.user)
     _account_filter_check(request, accounts)
     form = TransactionFilterForm(request.GET or None, accounts=accounts)
     filters: dict[str, Any] = {}
@@ -444,15 +470,31 @@ def _name_rows(rows: list[Transaction]) -> None:
 @require_GET
 def transactions(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Transactions filtered by dates, types and account, paginated. Queries: session, user,
-    accounts, count, page, instrument names (6)."""
-    form, selection = _transactions_selection(request)
-    page = Paginator(selection, TRANSACTIONS_PER_PAGE).get_page(request.GET.get("page"))
-    page_rows = list(page.object_list)
-    _name_rows(page_rows)
+    accounts; on the first view after the data changed, count, page, instrument names (3
+    more), whose rendered table is cached."""
+    accounts = accounts_for_user(user=request.user)
+    form, selection = _transactions_selection(request, accounts)
+
+    def table() -> str:
+        page = Paginator(selection, TRANSACTIONS_PER_PAGE).get_page(request.GET.get("page"))
+        page_rows = list(page.object_list)
+        _name_rows(page_rows)
+        query = request.GET.copy()
+        query.pop("page", None)
+        table_context = _page_context(
+            request, page=page, page_rows=page_rows, filter_query=query.urlencode()
+        )
+        return render_to_string(
+            "portfolio/_transactions_table.html", table_context, request=request
+        )
+
     query = request.GET.copy()
     query.pop("page", None)
     context = _page_context(
-        request, form=form, page=page, page_rows=page_rows, filter_query=query.urlencode()
+        request,
+        form=form,
+        filter_query=query.urlencode(),
+        table=_data_part(request, accounts, "transactions", table),
     )
     return render(request, "portfolio/transactions.html", context)
 
@@ -555,12 +597,24 @@ def account_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         )[0]
         if row.latest.profit_loss is not None and row.latest.purchase_value:
             pl_rate = row.latest.profit_loss / row.latest.purchase_value
-    selection = holdings_for_user(user=user, account_id=pk, sort="-value")
-    total = holdings_value_total(selection)
-    top = list(selection[:ACCOUNT_PAGE_ROWS])
-    _with_shares(top, total)
-    recent = list(transactions_for_user(user=user, account_id=pk)[:ACCOUNT_PAGE_ROWS])
-    _name_rows(recent)
+
+    def tables() -> str:
+        selection = holdings_for_user(user=user, account_id=pk, sort="-value")
+        total = holdings_value_total(selection)
+        top = list(selection[:ACCOUNT_PAGE_ROWS])
+        _with_shares(top, total)
+        recent = list(transactions_for_user(user=user, account_id=pk)[:ACCOUNT_PAGE_ROWS])
+        _name_rows(recent)
+        tables_context = _page_context(
+            request,
+            row=row,
+            account=row.account,
+            holdings=top,
+            holdings_total=total,
+            recent=recent,
+        )
+        return render_to_string("portfolio/_account_tables.html", tables_context, request=request)
+
     context = _page_context(
         request,
         row=row,
@@ -568,9 +622,7 @@ def account_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         period=period.value,
         account_return=account_return,
         pl_rate=pl_rate,
-        holdings=top,
-        holdings_total=total,
-        recent=recent,
+        tables=_data_part(request, [row.account], ("account", pk), tables),
         runs=None,
     )
     return render(request, "portfolio/account_detail.html", context)
@@ -581,7 +633,9 @@ def _account_return(
 ) -> Decimal | None:
     """One account's TWR over the range. 1 query."""
     start = period_start(period, as_of)
-    points = valuations_for_user(user=user, start=start, end=as_of).get(account_id, [])
+    points = valuations_for_user(user=user, start=start, end=as_of, account_id=account_id).get(
+        account_id, []
+    )
     return time_weighted_return(points, start=start, end=as_of)
 
 

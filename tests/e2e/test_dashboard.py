@@ -119,6 +119,9 @@ def test_the_demo_user_reads_a_year_on_the_dashboard_hides_amounts_and_exports(
     page.locator(".site-nav a[href='/dashboard/holdings/']").click()
     page.wait_for_url("**/dashboard/holdings/**")
     assert int(page.locator("[data-holdings]").get_attribute("data-count")) == 3 * 13 + 4
+    # 25 to a page, largest value first: the weights-only rows (no value) come last, page 2.
+    page.locator("[data-pagination] a[rel=next]").click()
+    page.wait_for_url("**/dashboard/holdings/?page=2")
     assert page.locator("tr[data-ratio-only]").count() == 4
     assert korean("weights only") in page.locator("tr[data-ratio-only]").first.inner_text()
     page.screenshot(path=shots / "dashboard-4-holdings.png", full_page=True)

@@ -40,4 +40,6 @@ def page_urls(seeded: Seeded) -> dict[str, str]:
         "networth table": reverse("networth_table") + "?range=1Y",
         "account json": reverse("chart_account", args=[account.pk]) + "?range=ALL",
         "account table": reverse("account_table", args=[account.pk]),
+        "by instrument": reverse("holdings_by_instrument"),
+        "realized": reverse("realized_pl"),
     }

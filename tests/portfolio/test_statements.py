@@ -1,7 +1,8 @@
 """SQL statements per write and queries per read do not grow with holdings, rows or days.
 
-Tests run inside a transaction, so each service's atomic block is a savepoint: the counts
+Tests run inside a transaction, so a service's atomic block is a savepoint: the counts
 include its SAVEPOINT and RELEASE statements, as they would inside a sync's own transaction.
+The balance and ratios services join the caller's transaction without a savepoint.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from brokers.models import SyncRun
 from portfolio.models import DailyValuation
 from portfolio.returns import Period
 from portfolio.selectors import total_performance_for_user
@@ -21,6 +23,7 @@ from portfolio.services import (
     account_ratios_apply,
     account_transactions_replace,
 )
+from portfolio.sync import account_sync
 from tests.portfolio.factories import (
     LinkedAccountFactory,
     equities,
@@ -30,6 +33,7 @@ from tests.portfolio.factories import (
     summary,
     transaction,
 )
+from tests.sandbox_server import sandbox_today
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +76,8 @@ def test_a_balance_apply_issues_the_same_statements_for_10_and_500_holdings(alic
     large = balance_statements(LinkedAccountFactory(user=alice), 500)
     assert small == large
     # First sync: 10; idle day: 8 (no instrument, no history write); a day with changes: 11.
-    assert small == [10 + SAVEPOINT, 8 + SAVEPOINT, 11 + SAVEPOINT]
+    # No savepoint: the service joins the sync's transaction.
+    assert small == [10, 8, 11]
 
 
 def test_a_ratios_apply_issues_the_same_statements_for_10_and_500_lines(alice) -> None:
@@ -90,7 +95,7 @@ def test_a_ratios_apply_issues_the_same_statements_for_10_and_500_lines(alice) -
             for day in range(2)
         ]
 
-    assert counts(10) == counts(500) == [8 + SAVEPOINT, 6 + SAVEPOINT]
+    assert counts(10) == counts(500) == [8, 6]
 
 
 def test_replacing_transactions_issues_the_same_statements_for_10_and_500_rows(alice) -> None:
@@ -137,3 +142,19 @@ def test_performance_is_one_query_whatever_the_accounts_and_days(alice, accounts
     assert len(result.accounts) == accounts
     assert len(result.total) == days
     assert result.total_return is not None
+
+
+def test_a_sync_where_nothing_moved_issues_at_most_20_statements(platform, hong) -> None:
+    account = hong.accounts["160678007213500001"]
+    day = sandbox_today() - datetime.timedelta(days=1)
+    first = account_sync(account_id=account.pk, trigger="nightly", as_of=day, upstream=platform)
+    assert first.state == "succeeded"
+
+    with CaptureQueriesContext(connection) as queries:
+        again = account_sync(account_id=account.pk, trigger="nightly", as_of=day, upstream=platform)
+
+    run = SyncRun.objects.get(pk=again.run_id)
+    assert (run.state, run.calls_used, run.detail["moved"]) == ("succeeded", 1, False)
+    # Account, run queued, connection, lock, run started, the balance's 8, account state, run
+    # succeeded, unlock, and the two transactions' brackets: 20.
+    assert len(queries) == 20

@@ -12,9 +12,10 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from brokers.models import LinkedAccount
 from portfolio.models import Holding, Instrument, Transaction
 from tests.portfolio.dashboard_data import END, page_urls, seed
 
@@ -131,7 +132,7 @@ def test_transactions_filter_by_type_dates_and_account_and_export_exactly_those(
     assert rows[0][:3] == [korean("Date"), korean("Account"), korean("Type")]
 
 
-def test_transactions_are_paginated_fifty_to_a_page(client, alice) -> None:
+def test_transactions_are_paginated_twenty_five_to_a_page(client, alice) -> None:
     seed(alice, days=200, holdings=40, accounts=2)
     client.force_login(alice)
     total = Transaction.objects.filter(account__user=alice).count()
@@ -140,9 +141,9 @@ def test_transactions_are_paginated_fifty_to_a_page(client, alice) -> None:
     last = client.get(reverse("transactions") + "?page=999")
 
     assert first.context["page"].paginator.count == total
-    assert len(first.context["page_rows"]) == 50
+    assert len(first.context["page_rows"]) == 25
     pages = first.context["page"].paginator.num_pages
-    assert len(last.context["page_rows"]) == total - 50 * (pages - 1)
+    assert len(last.context["page_rows"]) == total - 25 * (pages - 1)
     assert 'rel="next"' in first.content.decode()
 
 
@@ -170,8 +171,18 @@ def test_a_start_after_the_end_is_refused_with_nothing_shown(client, alice, alic
 def test_holdings_sort_on_the_server_both_ways(client, alice, alices) -> None:
     client.force_login(alice)
 
-    ascending = client.get(reverse("holdings") + "?sort=pl").context["page"].object_list
-    descending = client.get(reverse("holdings") + "?sort=-pl").context["page"].object_list
+    def every_page(sort: str) -> list[Holding]:
+        rows: list[Holding] = []
+        number = 1
+        while True:
+            page = client.get(reverse("holdings") + f"?sort={sort}&page={number}").context["page"]
+            rows += page.object_list
+            if not page.has_next():
+                return rows
+            number += 1
+
+    ascending = every_page("pl")
+    descending = every_page("-pl")
 
     known = [h.profit_loss for h in ascending if h.profit_loss is not None]
     assert known == sorted(known)
@@ -230,7 +241,8 @@ def test_the_account_page_shows_its_value_chart_holdings_transactions_and_link(
 
     html = response.content.decode()
     assert f'data-chart-src="/dashboard/accounts/{account.pk}/chart.json' in html
-    assert html.count("data-holding-row=") == 13
+    # The ten largest of its 13 holdings (a link leads to all of them).
+    assert html.count("data-holding-row=") == 10
     assert "data-link-state" in html
     assert "data-sync-history" not in html  # nothing until the sync feature gives runs
     data = client.get(reverse("chart_account", args=[account.pk]) + "?range=ALL").json()
@@ -339,3 +351,41 @@ def test_the_csv_turns_formula_looking_names_into_text_and_keeps_numbers_numbers
             assert Decimal(cell) < 0, cell  # a negative number, still a number
     negatives = [row[5] for row in rows[1:] if row[5].startswith("-")]
     assert negatives and all(Decimal(value) < 0 for value in negatives)
+
+
+# --- tables cached until the next sync --------------------------------------------------------
+
+
+def test_a_cached_holdings_table_shows_the_next_syncs_values_and_never_amounts_in_privacy_mode(
+    client, alice, alices
+) -> None:
+    client.force_login(alice)
+    holding = Holding.objects.filter(account__user=alice).order_by("-current_value").first()
+    client.get(reverse("holdings"))  # the table is rendered and cached
+    Holding.objects.filter(pk=holding.pk).update(current_value=Decimal("987654321012"))
+
+    unchanged = client.get(reverse("holdings")).content.decode()
+    # A sync marks the account when it writes: the next view renders the table anew.
+    LinkedAccount.objects.filter(pk=holding.account_id).update(last_success_at=timezone.now())
+    after_sync = client.get(reverse("holdings")).content.decode()
+    client.post(reverse("privacy_toggle"))
+    private = client.get(reverse("holdings")).content.decode()
+
+    assert "987,654,321,012" not in unchanged
+    assert "987,654,321,012" in after_sync
+    assert "987,654,321,012" not in private
+    assert f'data-holding="{holding.pk}"' in private
+
+
+def test_a_cached_transactions_table_shows_rows_a_sync_added(client, alice, alices) -> None:
+    client.force_login(alice)
+    account = alices.accounts[0]
+    client.get(reverse("transactions"))
+    added = Transaction.objects.create(
+        account=account, date=END, ordinal=999, type="DEP", change_amount=Decimal("4242")
+    )
+    LinkedAccount.objects.filter(pk=account.pk).update(last_success_at=timezone.now())
+
+    page = client.get(reverse("transactions")).content.decode()
+
+    assert f'data-transaction="{added.pk}"' in page

@@ -15,7 +15,9 @@ accounts' first sync (a year of transactions, the watchlist) and is not counted.
   not ours, so it is not counted), by broker;
 - bytes of storage per account-year, from row-size estimates: the rows a day adds per account
   (measured) times their size (PostgreSQL's `pg_column_size` of the stored rows, plus tuple
-  header and line pointer, plus one entry per index), times the KRX trading days of last year.
+  header and line pointer, plus one entry per index), times the KRX trading days of last year;
+  sync runs, which a daily retention pass prunes (`brokers.run_retention`), as the rows an
+  account keeps at steady state under that policy, charged in full to every account-year.
 
 Bench users (`…@bench.jasan.invalid`) are deleted at the end, with everything synced for them;
 the sandbox and its database are removed. Needs PostgreSQL and Redis; about a minute.
@@ -48,6 +50,7 @@ from django.utils import timezone
 from psycopg import sql
 
 from accounts.models import Identity, User
+from brokers import run_retention
 from brokers.demo import portal_connect
 from brokers.models import LinkedAccount, SyncRun
 from brokers.openplatform.client import OpenPlatformClient, OpenPlatformConfig
@@ -65,6 +68,8 @@ from portfolio.models import (
 from portfolio.sync.account import account_sync
 
 ROOT = Path(__file__).resolve().parents[3]
+STORAGE_GOAL = 100 * 1024  # bytes per account-year (issue 16)
+STATEMENTS_GOAL = 20  # statements of a sync where nothing moved (issue 16)
 BENCH_DOMAIN = "bench.jasan.invalid"
 
 
@@ -253,6 +258,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--days", type=int, default=20, help="KRX trading days to simulate (default 20)"
         )
+        parser.add_argument(
+            "--show-statements",
+            action="store_true",
+            help="print the SQL of the measured syncs where nothing moved",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if connection.vendor != "postgresql":
@@ -264,7 +274,7 @@ class Command(BaseCommand):
         User.objects.filter(email__endswith="@" + BENCH_DOMAIN).delete()
         try:
             with own_sandbox() as sandbox, self._settings_for(sandbox):
-                self._run(sandbox, days)
+                self._run(sandbox, days, show=options["show_statements"])
         finally:
             User.objects.filter(email__endswith="@" + BENCH_DOMAIN).delete()
         self.stdout.write(f"\nbench_sync took {time.monotonic() - started:.0f} s")
@@ -272,7 +282,8 @@ class Command(BaseCommand):
     @contextmanager
     def _settings_for(self, sandbox: Sandbox) -> Iterator[None]:
         # The sandbox's development registration, at the bench's own sandbox; the as-of header
-        # is sent only where the sandbox is enabled.
+        # is sent only where the sandbox is enabled. The redirect URI stays the configured one
+        # (it follows WEB_PORT), which is the one the sandbox registers for us.
         with override_settings(
             SANDBOX_ENABLED=True,
             OPENPLATFORM_BASE_URL=sandbox.url,
@@ -282,7 +293,6 @@ class Command(BaseCommand):
             OPENPLATFORM_CLIENT_ID="jasan-dev",
             OPENPLATFORM_CLIENT_SECRET="jasan-dev-client-secret",  # noqa: S106 - sandbox's own  # nosec B106
             OPENPLATFORM_API_KEY="jasan-dev-api-key",
-            OPENPLATFORM_REDIRECT_URI="http://127.0.0.1:8000/link/callback/",
             OPENPLATFORM_CACHE_SECONDS=0,
         ):
             yield
@@ -323,7 +333,7 @@ class Command(BaseCommand):
                 for account in LinkedAccount.objects.for_user(user):
                     bench.accounts[account.pk] = (broker, profile)
 
-    def _run(self, sandbox: Sandbox, days_count: int) -> None:
+    def _run(self, sandbox: Sandbox, days_count: int, *, show: bool = False) -> None:
         bench = Bench()
         today = timezone.localdate()
         days = business_days(today - datetime.timedelta(days=days_count * 2), today)
@@ -360,11 +370,11 @@ class Command(BaseCommand):
                         )
                     )
             after = {model: rows_of(model, ids) for model in TABLES}
-            statements = self._statements(bench, client, days[-1])
+            statements = self._statements(bench, client, days[-1], show=show)
         self._report(bench, days_count, before, after, statements, ids)
 
     def _statements(
-        self, bench: Bench, client: OpenPlatformClient, day: datetime.date
+        self, bench: Bench, client: OpenPlatformClient, day: datetime.date, *, show: bool = False
     ) -> list[tuple[int, str, int, int]]:
         """Statements of one sync of the smallest diamond account and of the 500-holding one,
         on the same day: reading everything (balance moved, watchlist due), then again with
@@ -384,6 +394,12 @@ class Command(BaseCommand):
                         account_id=pk, trigger="nightly", as_of=day, upstream=client
                     )
                 measured.append((size[pk], path, len(queries), outcome.calls))
+                if show and path == "nothing moved" and pk == chosen[0]:
+                    self.stdout.write(
+                        f"\nStatements of a sync where nothing moved ({len(queries)}):"
+                    )
+                    for number, query in enumerate(queries.captured_queries, 1):
+                        self.stdout.write(f"  {number:>2}. {query['sql'][:160]}")
         return measured
 
     def _report(
@@ -432,6 +448,11 @@ class Command(BaseCommand):
             by_path[path].add(number)
         same = all(len(numbers) == 1 for numbers in by_path.values())
         out(f"  the same for few and for 500+ holdings: {'yes' if same else 'NO'}")
+        idle = max(number for _h, path, number, _c in statements if path == "nothing moved")
+        out(
+            f"  at most {STATEMENTS_GOAL} statements where nothing moved: "
+            f"{'yes' if idle <= STATEMENTS_GOAL else 'NO'}"
+        )
 
         out("\nSync CPU time in this process per account sync (median, max)")
         for name, group in sorted(groups.items()):
@@ -449,6 +470,15 @@ class Command(BaseCommand):
         for model in TABLES:
             added = (after[model] - before.get(model, 0)) / (count * days)
             size = bytes_per_row(model, ids) if after[model] else 0.0
+            if model is SyncRun:
+                kept = self._runs_kept(ids, added, year_days)
+                yearly = kept * size
+                total += yearly
+                out(
+                    f"  {model._meta.db_table:<28}{added:>7.3f} rows/day{size:>8.0f} B/row"
+                    f"{yearly / 1024:>9.1f} KiB (kept: {kept:.1f} rows, see below)"
+                )
+                continue
             yearly = added * size * year_days
             total += yearly
             out(
@@ -456,3 +486,29 @@ class Command(BaseCommand):
                 f"{yearly / 1024:>9.1f} KiB/year"
             )
         out(f"  {'total':<28}{'':>25}{total / 1024:>9.1f} KiB/year per account")
+        verdict = "yes" if total <= STORAGE_GOAL else "NO"
+        out(f"  at most {STORAGE_GOAL // 1024} KiB per account-year: {verdict}")
+        out(
+            "\n  Sync runs are pruned daily (brokers.run_retention): failures kept"
+            f" {run_retention.FAILED_DAYS} days; of the other runs, the newest"
+            f"\n  {run_retention.KEEP_FINISHED} per account, every run of the last"
+            f" {run_retention.RECENT_DAYS} days and the newest of each trigger. They are"
+            "\n  counted as the rows an account keeps at steady state (the runs a year adds are"
+            "\n  deleted as they age), from the rates measured here, and that stock is charged in"
+            "\n  full to every account-year (an account's first year keeps fewer)."
+        )
+
+    def _runs_kept(self, ids: list[int], per_day: float, year_days: int) -> float:
+        """Sync-run rows one account keeps at steady state under the retention policy, from
+        the bench's own rates: finished runs, failures (per trading day) and triggers."""
+        runs = SyncRun.objects.filter(account_id__in=ids)
+        accounts = len(ids)
+        trading_share = year_days / 365
+        failed_share = runs.filter(state=SyncRun.State.FAILED).count() / max(runs.count(), 1)
+        finished_per_day = per_day * (1 - failed_share)
+        failed_per_day = per_day * failed_share
+        recent = finished_per_day * run_retention.RECENT_DAYS * trading_share
+        triggers = runs.values("account_id", "trigger").distinct().count() / accounts
+        finished = max(float(run_retention.KEEP_FINISHED), recent) + max(triggers - 1, 0)
+        failed = failed_per_day * run_retention.FAILED_DAYS * trading_share
+        return finished + failed
