@@ -23,7 +23,7 @@ from portfolio.services import (
     account_ratios_apply,
     account_transactions_replace,
 )
-from portfolio.sync import account_sync
+from portfolio.sync.account import account_sync
 from tests.portfolio.factories import (
     LinkedAccountFactory,
     equities,
