@@ -36,7 +36,8 @@ from brokers.models import SyncRun
 
 FAILED_DAYS = 90
 KEEP_FINISHED = 30
-# The nightly plan's cost history (portfolio.sync.COST_HISTORY_DAYS) is 14 days: its runs stay.
+# The nightly plan's cost history (portfolio.sync.nightly.COST_HISTORY_DAYS) is 14 days: its
+# runs stay.
 RECENT_DAYS = 14
 
 
