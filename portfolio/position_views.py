@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.http import AuthenticatedHttpRequest
+from accounts.ids import parse_id
 from portfolio import charts
 from portfolio.positions import positions_by_instrument_for_user, realized_for_user
 from portfolio.selectors import accounts_for_user, instrument_names
@@ -45,9 +46,9 @@ def holdings_by_instrument(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def _year(request: AuthenticatedHttpRequest, this_year: int) -> int:
     """The year asked for (`?year=`): ASCII digits within range, else this year."""
-    raw = request.GET.get("year", "")
-    if raw.isascii() and raw.isdigit() and FIRST_YEAR <= int(raw) <= this_year:
-        return int(raw)
+    year = parse_id(request.GET.get("year"))
+    if year is not None and FIRST_YEAR <= year <= this_year:
+        return year
     return this_year
 
 
