@@ -12,6 +12,10 @@ UV_VERSION := 0.13.9
 TOOLS := $(CURDIR)/.tools
 UV := $(or $(shell command -v uv 2>/dev/null),$(TOOLS)/bin/uv)
 export UV_PYTHON_DOWNLOADS := never
+# uv trusts the operating system's certificate store, as pip and the rest of the machine do:
+# a machine that reaches the package index through its organisation's own CA then needs no
+# extra variable (uv's built-in roots would refuse it).
+export UV_NATIVE_TLS := 1
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: install run test lint format lock messages
