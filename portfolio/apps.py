@@ -15,3 +15,11 @@ class PortfolioConfig(AppConfig):
         from portfolio.sync.enqueue import sync_enqueue
 
         sync_enqueue_register(sync_enqueue)
+
+        # Deleting an account takes its valuations with it: its user's totals follow.
+        from django.db.models.signals import post_delete
+
+        from brokers.models import LinkedAccount
+        from portfolio.totals import account_deleted
+
+        post_delete.connect(account_deleted, sender=LinkedAccount, dispatch_uid="totals")

@@ -36,6 +36,7 @@ from portfolio.models import (
     TransactionType,
     WatchGroup,
 )
+from portfolio.totals import user_totals_refresh
 from portfolio.trading_days import trading_days
 
 ZERO = Decimal(0)
@@ -251,6 +252,8 @@ def portfolio_seed(
     Transaction.objects.bulk_create(moves, batch_size=2000)
     WatchGroup.objects.bulk_create(groups)
     HoldingsSnapshot.objects.bulk_create(snapshots)
+    # The valuations were written in bulk, not through the services: their totals are too.
+    user_totals_refresh(user_id=user.pk, since=None)
     return Seeded(accounts=created, dates=dates)
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -452,3 +453,36 @@ class WatchGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name or f"group {self.position + 1}"
+
+
+class DailyTotal(models.Model):
+    """A user's net worth at the close of one day: every account's valuations combined.
+
+    One row per user and day any of the user's accounts has a valuation with a total, equal to
+    that day's point of `portfolio.returns.combine` over the user's accounts: the sum of each
+    started account's value on the day or, where it has none, its last one carried; the flows
+    of the accounts valued that day, plus the whole value of an account valued for the first
+    time; pending when a valuation of the day has its flows pending. Written by
+    `portfolio.totals` in the transaction of every write of valuations, so that the overview
+    and its returns read one row a day instead of every account's rows and combining them.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="daily_totals"
+    )
+    date = models.DateField(_("date"))
+    total_value = money_field(_("total value"), default=ZERO)
+    inflow = money_field(_("external inflow"), default=ZERO)
+    outflow = money_field(_("external outflow"), default=ZERO)
+    flows_pending = models.BooleanField(_("flows pending"), default=False)
+
+    class Meta:
+        ordering = ["user_id", "date"]
+        verbose_name = _("daily total")
+        verbose_name_plural = _("daily totals")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "date"], name="daily_total_one_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"user {self.user_id} on {self.date}"

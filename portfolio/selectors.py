@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import F, OuterRef, QuerySet, Subquery, Sum
 
 from accounts.models import User
 from brokers.account_state import AccountStanding, AccountState, account_standing
@@ -34,6 +34,7 @@ from portfolio.returns import (
     time_weighted_return,
     unrealised_pl,
 )
+from portfolio.totals import total_points, totals_agree, valuation_points
 from portfolio.trading_days import previous_trading_day
 
 
@@ -45,41 +46,8 @@ def valuations_for_user(
     account_id: int | None = None,
 ) -> dict[int, list[ValuationPoint]]:
     """Each of the user's accounts' (or the one with `account_id`'s) valuation points over
-    (start, end], by account id.
-
-    Each series begins with the account's last valuation on or before `start` when it has one:
-    the base a range is measured from, and the value carried into the range until the account's
-    next valuation. Days without a total (no amounts known) are left out, never made zero.
-    Weights-only accounts have no valuations and do not appear. 1 query.
-    """
-    rows = DailyValuation.objects.for_user(user).filter(date__lte=end, total_value__isnull=False)
-    if account_id is not None:
-        rows = rows.filter(account_id=account_id)
-    if start is not None:
-        # The base row is looked up once per account (an index probe each), not once per
-        # valuation row: an account has thousands of rows and a user a handful of accounts.
-        bases = (
-            LinkedAccount.objects.for_user(user)
-            .annotate(
-                base_id=Subquery(
-                    DailyValuation.objects.filter(
-                        account_id=OuterRef("pk"), date__lte=start, total_value__isnull=False
-                    )
-                    .order_by("-date")
-                    .values("pk")[:1]
-                )
-            )
-            .values("base_id")
-        )
-        rows = rows.filter(Q(date__gt=start) | Q(pk__in=bases))
-    series: dict[int, list[ValuationPoint]] = {}
-    for account_id, day, total, inflow, outflow, pending in rows.order_by(
-        "account_id", "date"
-    ).values_list("account_id", "date", "total_value", "inflow", "outflow", "flows_pending"):
-        series.setdefault(account_id, []).append(
-            ValuationPoint(day, total, inflow, outflow, pending)
-        )
-    return series
+    (start, end], by account id, each beginning with its base (`portfolio.totals`). 1 query."""
+    return valuation_points(user_id=user.pk, start=start, end=end, account_id=account_id)
 
 
 # --- dashboard pages -------------------------------------------------------------------------
@@ -139,6 +107,25 @@ def accounts_for_user(*, user: User) -> list[LinkedAccount]:
     return list(LinkedAccount.objects.for_user(user).select_related("broker", "holdings_snapshot"))
 
 
+# Written out rather than built with the ORM: the page needs it on every view, and composing
+# the same query from querysets (two correlated subqueries) costs several times its execution.
+# The table names are the models' (`portfolio.DailyValuation`, `brokers.LinkedAccount`); the
+# tests read through this query on every page.
+_LATEST_VALUATIONS = """
+SELECT v.*,
+       (SELECT COUNT(*) FROM portfolio_dailyvaluation c WHERE c.account_id = v.account_id)
+           AS series_version
+FROM portfolio_dailyvaluation v
+WHERE v.id IN (
+    SELECT (SELECT d.id FROM portfolio_dailyvaluation d
+            WHERE d.account_id = a.id AND d.total_value IS NOT NULL
+            ORDER BY d.date DESC LIMIT 1)
+    FROM brokers_linkedaccount a
+    WHERE a.user_id = %s AND (%s IS NULL OR a.id = %s)
+)
+"""
+
+
 def latest_valuations_for_user(
     *, user: User, account_id: int | None = None
 ) -> dict[int, DailyValuation]:
@@ -146,28 +133,11 @@ def latest_valuations_for_user(
 
     The latest row is looked up once per account (an index probe each), not once per
     valuation row: the user's accounts are few, their valuations thousands. Each row also
-    carries `series_version`, the number of valuations of its account, which changes when a
-    day is added to the account's history (a backfill of past days included): cached parts
-    key on it (`portfolio.caching`).
+    carries `series_version`, the number of valuations of its account (a count reads only the
+    (account, date) index), which changes when a day is added to the account's history (a
+    backfill of past days included): cached parts key on it (`portfolio.caching`).
     """
-    accounts = LinkedAccount.objects.for_user(user)
-    if account_id is not None:
-        accounts = accounts.filter(pk=account_id)
-    latest = accounts.annotate(
-        latest_id=Subquery(
-            DailyValuation.objects.filter(account_id=OuterRef("pk"), total_value__isnull=False)
-            .order_by("-date")
-            .values("pk")[:1]
-        )
-    ).values("latest_id")
-    # A count reads only the (account, date) index; a maximum id would visit every row.
-    days = (
-        DailyValuation.objects.filter(account_id=OuterRef("account_id"))
-        .values("account_id")
-        .annotate(days=Count("pk"))
-        .values("days")
-    )
-    rows = DailyValuation.objects.filter(pk__in=latest).annotate(series_version=days).order_by()
+    rows = DailyValuation.objects.raw(_LATEST_VALUATIONS, [user.pk, account_id, account_id])
     return {row.account_id: row for row in rows}
 
 
@@ -409,14 +379,28 @@ class TotalPerformance:
 
 
 def total_performance_for_user(
-    *, user: User, period: Period, as_of: datetime.date
+    *,
+    user: User,
+    period: Period,
+    as_of: datetime.date,
+    latest: Iterable[DailyValuation] | None = None,
 ) -> TotalPerformance:
-    """The net-worth series of each account, their day-by-day total and its TWR for a range
-    ending at the close of `as_of`. The total is the sum of the accounts, chained as one
-    (`portfolio.returns.combine`), not an average of the accounts' returns. 1 query."""
+    """The user's day-by-day total and its TWR for a range ending at the close of `as_of`.
+    The total is the sum of the accounts, chained as one (`portfolio.returns.combine`), not an
+    average of the accounts' returns.
+
+    Given the accounts' `latest` valuations, the total is read as kept (`portfolio.totals`: 1
+    query, one row a day) when its last point agrees with them; otherwise, or without them,
+    the accounts' series are read and combined (1 more query), and returned in `accounts`.
+    """
     start = period_start(period, as_of)
-    accounts = valuations_for_user(user=user, start=start, end=as_of)
-    total = combine(accounts.values())
+    accounts: dict[int, list[ValuationPoint]] = {}
+    total: list[ValuationPoint] = []
+    if latest is not None:
+        total = total_points(user_id=user.pk, start=start, end=as_of)
+    if latest is None or not totals_agree(total, latest, as_of):
+        accounts = valuations_for_user(user=user, start=start, end=as_of)
+        total = combine(accounts.values())
     return TotalPerformance(
         period=period,
         start=start,

@@ -26,7 +26,7 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.db.models import DateField, Field, Model, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import DateField, Exists, Field, Model, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Abs, Coalesce
 from django.utils import timezone
 
@@ -46,6 +46,7 @@ from portfolio.models import (
     WatchGroup,
     asset_class_for,
 )
+from portfolio.totals import user_totals_refresh
 
 ZERO = Decimal(0)
 _WIDE = Context(prec=60, rounding=ROUND_HALF_EVEN)
@@ -288,18 +289,25 @@ def _by_position(lines: Iterable[_Line]) -> dict[tuple[str, str], _Line]:
 # --- shared steps ----------------------------------------------------------------------------
 
 
-def _snapshot_date_locked(account: LinkedAccount) -> datetime.date | None:
-    """The date of the account's current holdings, with its row locked for this transaction.
+def _snapshot_date_locked(
+    account: LinkedAccount,
+    valuation: tuple[datetime.date, Mapping[str, Any] | None] | None = None,
+) -> tuple[datetime.date | None, bool]:
+    """The date of the account's current holdings, with its row locked for this transaction,
+    and whether the account's valuation on a day is already exactly the figures given in
+    `valuation` (a day synced again where nothing moved: then neither it nor the totals are
+    rewritten).
 
     The lock serialises two applies of one account should the sync's own claim ever fail.
     1 statement.
     """
-    dates = list(
-        HoldingsSnapshot.objects.select_for_update()
-        .filter(account=account)
-        .values_list("as_of", flat=True)
-    )
-    return dates[0] if dates else None
+    rows = HoldingsSnapshot.objects.select_for_update().filter(account=account)
+    same: Any = Value(False)
+    day, figures = valuation if valuation is not None else (None, None)
+    if day is not None and figures is not None:
+        same = Exists(DailyValuation.objects.filter(account=account, date=day, **figures))
+    found = list(rows.annotate(same=same).values_list("as_of", "same"))
+    return found[0] if found else (None, False)
 
 
 def _instruments_save(seen: Iterable[_Seen]) -> dict[str, int]:
@@ -591,8 +599,8 @@ def _valuation_figures(
 def _valuation_save(
     account: LinkedAccount, as_of: datetime.date, figures: Mapping[str, Any]
 ) -> None:
-    """Upsert the day's valuation and refresh the flows it and its successor close.
-    2 statements."""
+    """Upsert the day's valuation, refresh the flows it and its successor close, and the
+    user's daily totals from its day on. 6 statements."""
     DailyValuation.objects.bulk_create(
         [DailyValuation(account=account, date=as_of, **figures)],
         update_conflicts=True,
@@ -601,6 +609,7 @@ def _valuation_save(
     )
     # A valuation inserted before later ones shortens its successor's sub-period too.
     _valuation_flows_refresh(account, as_of, as_of + datetime.timedelta(days=1))
+    user_totals_refresh(user_id=account.user_id, since=as_of)
 
 
 # --- services --------------------------------------------------------------------------------
@@ -629,17 +638,21 @@ def account_balance_apply(
     The lists must be complete: a family missing from them reads as "sold", closing its
     history. An answer with neither a summary nor any holding raises `ValueError` and writes
     nothing: it cannot be told from a broker's glitch, and taking it would close every position.
-    SQL: at most 13 statements, whatever the number of holdings; 8 on a day where nothing but
-    prices moved. All of them or none: a transaction of their own, or the caller's when there
-    is one (a sync writes its whole answer in one), without a savepoint: nothing here is tried
-    and then undone while the rest goes on, so a failure undoes the caller's block too.
+    SQL: at most 17 statements, whatever the number of holdings; 12 on a day where nothing but
+    prices moved (4 of them the user's daily totals, `portfolio.totals`); 6 for a day applied
+    again where nothing moved at all (its valuation is already stored exactly so). All of them
+    or none: a transaction of their own, or the caller's when there is one (a sync writes its
+    whole answer in one), without a savepoint: nothing here is tried and then undone while the
+    rest goes on, so a failure undoes the caller's block too.
     """
     lines = _balance_lines(equities, funds, others)
     if summary is None and not lines:
         raise ValueError("a balance answer with no summary and no holding cannot be applied")
+    figures = _valuation_figures(summary, lines)
     with transaction.atomic(savepoint=False):
-        current = _snapshot_date_locked(account)
-        figures = _valuation_figures(summary, lines)
+        current, unchanged = _snapshot_date_locked(account, (as_of, figures))
+        if unchanged:
+            figures = None  # already stored exactly so: nothing to write
         if (current is not None and as_of < current) or not lists_complete:
             if figures is not None:
                 _valuation_save(account, as_of, figures)
@@ -663,7 +676,7 @@ def account_ratios_apply(
     current holdings writes nothing. SQL: at most 11 statements, whatever the number of lines;
     in the caller's transaction when there is one, without a savepoint (as balances).
     """
-    current = _snapshot_date_locked(account)
+    current, _same = _snapshot_date_locked(account)
     if (current is not None and as_of < current) or not portfolio.complete:
         return HoldingsApplied(as_of=as_of, stale=True)
     opened, closed = _positions_save(account, as_of, _portfolio_lines(portfolio))
@@ -710,7 +723,8 @@ def account_transactions_replace(
     the window are recomputed; no valuation is created for a day that has none (its flows are
     counted in the next valuation). A row dated outside the window raises `ValueError`: it
     would collide with rows the window does not own.
-    SQL: 1 statement when nothing changed, at most 4 otherwise.
+    SQL: 1 statement when nothing changed, at most 8 otherwise (4 of them the user's daily
+    totals from `start` on, whose flows may have changed).
     """
     if start > end:
         raise ValueError(f"empty window: {start} is after {end}")
@@ -749,21 +763,27 @@ def account_transactions_replace(
         Transaction.objects.bulk_create(fresh)
     if stale or fresh:
         _valuation_flows_refresh(account, start, end)
+        user_totals_refresh(user_id=account.user_id, since=start)
     return TransactionsReplaced(inserted=len(fresh), deleted=len(stale), unchanged=len(kept))
 
 
 def account_flows_pending_mark(*, account: LinkedAccount, as_of: datetime.date) -> None:
     """The day's valuation was written from a balance, but the transactions due with it could
-    not be read: its flows are unknown, so returns leave it out until they are. 1 statement."""
-    DailyValuation.objects.filter(account=account, date=as_of).update(flows_pending=True)
+    not be read: its flows are unknown, so returns leave it out until they are. 1 statement,
+    and the totals' refresh (4) when there is such a valuation."""
+    if DailyValuation.objects.filter(account=account, date=as_of).update(flows_pending=True):
+        user_totals_refresh(user_id=account.user_id, since=as_of)
 
 
 def account_flows_settle(*, account: LinkedAccount, through: datetime.date) -> None:
     """Transactions were read through `through`: the valuations up to it have their flows
-    (recomputed as the rows were written). At most 1 statement."""
-    DailyValuation.objects.filter(account=account, flows_pending=True, date__lte=through).update(
-        flows_pending=False
-    )
+    (recomputed as the rows were written). 1 statement, and the totals' refresh (4) from the
+    first pending day (`flows_pending_from`, else all of them) when one was pending."""
+    settled = DailyValuation.objects.filter(
+        account=account, flows_pending=True, date__lte=through
+    ).update(flows_pending=False)
+    if settled:
+        user_totals_refresh(user_id=account.user_id, since=account.flows_pending_from)
 
 
 @transaction.atomic

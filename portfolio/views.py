@@ -190,10 +190,10 @@ def _overview_body(
     """The overview's figures, charts, allocations and top holdings, rendered. 3 queries."""
     user = request.user
     privacy = context["privacy"]
-    performance = total_performance_for_user(
-        user=user, period=Period(context["period"]), as_of=as_of
-    )
     latest = [row.latest for row in rows if row.latest is not None]
+    performance = total_performance_for_user(
+        user=user, period=Period(context["period"]), as_of=as_of, latest=latest
+    )
     cash = sum((row.cash for row in latest if row.cash is not None), Decimal(0))
     by_class = allocation_by_class_for_user(user=user, cash=cash)
     by_account = slices(

@@ -67,6 +67,7 @@ def balance_statements(account, holdings_count: int) -> list[int]:
     return [
         statements(apply(0, holdings)),
         statements(apply(1, holdings)),
+        statements(apply(1, holdings)),
         statements(apply(2, changed)),
     ]
 
@@ -75,9 +76,11 @@ def test_a_balance_apply_issues_the_same_statements_for_10_and_500_holdings(alic
     small = balance_statements(LinkedAccountFactory(user=alice), 10)
     large = balance_statements(LinkedAccountFactory(user=alice), 500)
     assert small == large
-    # First sync: 10; idle day: 8 (no instrument, no history write); a day with changes: 11.
-    # No savepoint: the service joins the sync's transaction.
-    assert small == [10, 8, 11]
+    # First sync: 14; idle day: 12 (no instrument, no history write); the same day again: 6
+    # (its valuation is already stored exactly so: no valuation, flows or totals written); a
+    # day with changes: 15. Each day's new valuation refreshes the user's totals: lock, read,
+    # delete, upsert (4). No savepoint: the service joins the sync's transaction.
+    assert small == [14, 12, 6, 15]
 
 
 def test_a_ratios_apply_issues_the_same_statements_for_10_and_500_lines(alice) -> None:
@@ -111,9 +114,10 @@ def test_replacing_transactions_issues_the_same_statements_for_10_and_500_rows(a
 
         return [statements(replace(rows)), statements(replace(rows)), statements(replace(fewer))]
 
-    # Insert: read, insert, refresh flows. Unchanged: read only. One row fewer: read, delete,
-    # refresh flows.
-    assert counts(10) == counts(500) == [3 + SAVEPOINT, 1 + SAVEPOINT, 3 + SAVEPOINT]
+    # Insert: read, insert, refresh flows, then the totals' lock, read and delete (3: no
+    # valuation here to total). Unchanged: read only. One row fewer: read, delete, refresh
+    # flows, and the totals' 3.
+    assert counts(10) == counts(500) == [6 + SAVEPOINT, 1 + SAVEPOINT, 6 + SAVEPOINT]
 
 
 def seed_valuations(user, accounts: int, days: int) -> None:
@@ -155,6 +159,7 @@ def test_a_sync_where_nothing_moved_issues_at_most_20_statements(platform, hong)
 
     run = SyncRun.objects.get(pk=again.run_id)
     assert (run.state, run.calls_used, run.detail["moved"]) == ("succeeded", 1, False)
-    # Account, run queued, connection, lock, run started, the balance's 8, account state, run
-    # succeeded, unlock, and the two transactions' brackets: 20.
-    assert len(queries) == 20
+    # Account, run queued, connection, lock, run started, the balance's 6 (the day's valuation
+    # is already stored exactly so: neither it, its flows nor the totals are rewritten),
+    # account state, run succeeded, unlock, and the two transactions' brackets: 18.
+    assert len(queries) == 18

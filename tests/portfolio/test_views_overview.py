@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from brokers.models import Connection, LinkedAccount, SyncRun
 from portfolio.models import DailyValuation, HoldingsSnapshot
+from portfolio.totals import user_totals_refresh
 from tests.factories import ConnectionFactory
 from tests.portfolio.dashboard_data import seed
 from tests.portfolio.factories import LinkedAccountFactory
@@ -31,7 +32,8 @@ def day(n: int) -> datetime.date:
 
 
 def valuation(account, on, total, *, inflow="0", outflow="0", pl=None, purchase=None):
-    return DailyValuation.objects.create(
+    """A valuation as a sync writes it: the row, and its user's daily totals from its day."""
+    row = DailyValuation.objects.create(
         account=account,
         date=on,
         cash=Decimal(total) / 10,
@@ -42,6 +44,8 @@ def valuation(account, on, total, *, inflow="0", outflow="0", pl=None, purchase=
         profit_loss=None if pl is None else Decimal(pl),
         purchase_value=None if purchase is None else Decimal(purchase),
     )
+    user_totals_refresh(user_id=account.user_id, since=on)
+    return row
 
 
 def figure(html: str, name: str) -> str:
