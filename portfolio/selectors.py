@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import F, QuerySet, Sum
+from django.db.models.expressions import RawSQL
 
 from accounts.models import User
 from brokers.account_state import AccountStanding, AccountState, account_standing
@@ -148,25 +149,24 @@ def account_rows_for_user(
     snapshot, latest valuation and standing, in the registry's order. 2 queries: accounts with
     broker, snapshot, the connection's status and the latest finished run's failure; latest
     valuations."""
-    connection_status = Connection.objects.filter(
-        user_id=OuterRef("user_id"), upstream=Connection.Upstream.OPENPLATFORM
-    ).values("status")[:1]
+    # Written out, as the latest valuations are: composed from querysets, these two
+    # correlated subqueries cost more to build than the whole query takes to run.
+    connection_status = RawSQL(
+        "SELECT c.status FROM brokers_connection c"
+        " WHERE c.user_id = brokers_linkedaccount.user_id AND c.upstream = %s LIMIT 1",
+        [Connection.Upstream.OPENPLATFORM.value],
+    )
     # The failure kind of the latest finished run ("" when it succeeded).
-    last_failure_kind = (
-        SyncRun.objects.filter(
-            account_id=OuterRef("pk"),
-            state__in=[SyncRun.State.SUCCEEDED, SyncRun.State.FAILED],
-        )
-        .order_by("-id")
-        .values("failure_kind")[:1]
+    last_failure_kind = RawSQL(
+        "SELECT r.failure_kind FROM brokers_syncrun r"
+        " WHERE r.account_id = brokers_linkedaccount.id AND r.state IN (%s, %s)"
+        " ORDER BY r.id DESC LIMIT 1",
+        [SyncRun.State.SUCCEEDED.value, SyncRun.State.FAILED.value],
     )
     accounts = (
         LinkedAccount.objects.for_user(user)
         .select_related("broker", "holdings_snapshot")
-        .annotate(
-            connection_status=Subquery(connection_status),
-            last_failure_kind=Subquery(last_failure_kind),
-        )
+        .annotate(connection_status=connection_status, last_failure_kind=last_failure_kind)
     )
     if account_id is not None:
         accounts = accounts.filter(pk=account_id)
