@@ -1,6 +1,7 @@
 """More of the dashboard's second round in a browser, at a desktop's and a phone's width: a
 name typo has a way back, and the corrected identity is checked at once; the chart starts the
-year on its first trading day; holdings combine across accounts; codes read as words."""
+year on its first trading day; holdings combine across accounts; codes read as words; once
+connected, the link page leads on to the dashboard."""
 
 from __future__ import annotations
 
@@ -118,5 +119,45 @@ def test_confirming_the_email_signs_in_without_a_second_password(
     page.goto(line.strip())
     page.locator("form button[type=submit]").last.click()
 
+    page.wait_for_url("**/home/")
+    assert page.locator("h1").inner_text() == "내 자산"
+
+
+def test_once_connected_the_link_page_leads_on_to_the_dashboard(
+    page, live_server, on_sandbox, settings, width, output_dir
+) -> None:
+    settings.OPENPLATFORM_REDIRECT_URI = live_server.url + "/link/callback/"
+    on_sandbox.register(
+        redirect_uris=[settings.OPENPLATFORM_REDIRECT_URI], return_urls=[live_server.url + "/"]
+    )
+    member = on_sandbox.new_member(accounts=(("diamond", "default"),))
+    user = UserFactory()
+    sign_in(page, live_server, user.email)
+    verify(page, live_server, name=member.kor_name, born=member.birth_date, phone=member.phone)
+    assert page.locator("[data-step]").get_attribute("data-step") == "connect"
+
+    # The platform's sign-in and consent (OAuth), and back.
+    page.locator("button[name=connect]").click()
+    page.wait_for_url(f"{on_sandbox.url}/auth/oauth/v2/authorize**")
+    if page.locator("input[name=password]").count():
+        page.fill("input[name=username]", member.portal_id)
+        page.fill("input[name=password]", member.password)
+        page.locator("button[name=login]").click()
+    page.locator("button[name=allow]").click()
+    page.wait_for_url(live_server.url + "/link/")
+    assert page.locator("[data-step]").get_attribute("data-step") == "connected"
+    page.screenshot(path=output_dir / f"round-two-connected-{width}.png", full_page=True)
+
+    go = page.locator("[data-go-dashboard]")
+    assert go.is_visible()
+    assert go.inner_text().strip() == "내 자산 보러 가기"
+    box = go.bounding_box()
+    viewport = page.viewport_size
+    assert box is not None and viewport is not None
+    # Whole on the screen, at a phone's width too: nothing to scroll sideways for.
+    assert 0 <= box["x"] and box["x"] + box["width"] <= viewport["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+
+    go.click()
     page.wait_for_url("**/home/")
     assert page.locator("h1").inner_text() == "내 자산"
