@@ -155,7 +155,7 @@ def test_once_connected_the_link_page_leads_on_to_the_dashboard(
     viewport = page.viewport_size
     assert box is not None and viewport is not None
     # Whole on the screen, at a phone's width too: nothing to scroll sideways for.
-    assert 0 <= box["x"] and box["x"] + box["width"] <= viewport["width"]
+    assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"]
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
 
     go.click()
