@@ -45,10 +45,14 @@ def valuations_for_user(
     start: datetime.date | None,
     end: datetime.date,
     account_id: int | None = None,
+    flows: bool = True,
 ) -> dict[int, list[ValuationPoint]]:
     """Each of the user's accounts' (or the one with `account_id`'s) valuation points over
-    (start, end], by account id, each beginning with its base (`portfolio.totals`). 1 query."""
-    return valuation_points(user_id=user.pk, start=start, end=end, account_id=account_id)
+    (start, end], by account id, each beginning with its base; values only without `flows`
+    (`portfolio.totals.valuation_points`). 1 query."""
+    return valuation_points(
+        user_id=user.pk, start=start, end=end, account_id=account_id, flows=flows
+    )
 
 
 # --- dashboard pages -------------------------------------------------------------------------

@@ -263,7 +263,9 @@ def _networth(
     series = charts.Series(dates=[], parts=[], totals=[])
     if as_of is not None:
         start = period_start(period, as_of)
-        accounts = valuations_for_user(user=user, start=start, end=as_of, account_id=account_id)
+        accounts = valuations_for_user(
+            user=user, start=start, end=as_of, account_id=account_id, flows=False
+        )
         series = charts.stacked_series(
             accounts=accounts,
             labels=_labels(rows),

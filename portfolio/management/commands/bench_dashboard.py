@@ -34,8 +34,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from brokers.models import LinkedAccount
 from portfolio.demo_data import portfolio_seed
 from portfolio.models import (
+    DailyTotal,
     DailyValuation,
     Holding,
     HoldingPeriod,
@@ -105,10 +107,16 @@ class Command(BaseCommand):
         scans would visit every row's page (no visibility map yet)."""
         if connection.vendor != "postgresql":
             return
-        tables = [
-            model._meta.db_table
-            for model in (DailyValuation, Holding, HoldingPeriod, Transaction, Instrument)
-        ]
+        models = (
+            LinkedAccount,
+            DailyValuation,
+            DailyTotal,
+            Holding,
+            HoldingPeriod,
+            Transaction,
+            Instrument,
+        )
+        tables = [model._meta.db_table for model in models]
         with connection.cursor() as cursor:
             for table in tables:
                 cursor.execute(f'VACUUM ANALYZE "{table}"')
