@@ -467,8 +467,14 @@ class DailyTotal(models.Model):
     and its returns read one row a day instead of every account's rows and combining them.
     """
 
+    # Keyed by (user, date) itself: no id column, and its index is the only one (a user's
+    # rows are read by it), so a row a day costs as little storage as it can.
+    pk = models.CompositePrimaryKey("user_id", "date")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="daily_totals"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="daily_totals",
+        db_index=False,
     )
     date = models.DateField(_("date"))
     total_value = money_field(_("total value"), default=ZERO)
@@ -480,9 +486,6 @@ class DailyTotal(models.Model):
         ordering = ["user_id", "date"]
         verbose_name = _("daily total")
         verbose_name_plural = _("daily totals")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "date"], name="daily_total_one_per_day"),
-        ]
 
     def __str__(self) -> str:
         return f"user {self.user_id} on {self.date}"
