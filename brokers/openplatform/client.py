@@ -69,14 +69,10 @@ from brokers.records import (
     TransactionPage,
     WatchGroup,
 )
-from brokers.resilience import (
-    AnswerCache,
-    CircuitBreaker,
-    DailyBudget,
-    Store,
-    UserBudget,
-    default_store,
-)
+from brokers.resilience.breaker import CircuitBreaker
+from brokers.resilience.budgets import DailyBudget, UserBudget
+from brokers.resilience.cache import AnswerCache
+from brokers.resilience.stores import Store, default_store
 from brokers.upstream import (
     ACCESS_TOKEN,
     AuthorizationRequest,

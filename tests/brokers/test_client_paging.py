@@ -14,7 +14,7 @@ import pytest
 from brokers.errors import INVALID_PAGE, RATE_LIMITED, TRANSIENT, PlatformError
 from brokers.models import Broker
 from brokers.openplatform import client as client_module
-from brokers.resilience import CircuitOpen
+from brokers.resilience.breaker import CircuitOpen
 from brokers.upstream import Balance, CallContext, RatiosOnly
 from tests.brokers.scripted import Answer
 from tests.factories import ConnectionFactory, IdentityFactory, LinkedAccountFactory

@@ -147,7 +147,7 @@ def test_the_admin_shows_connections_and_accounts_without_tokens_or_full_numbers
 
 
 def test_the_scheduler_reads_the_platforms_budget_of_the_day():
-    from brokers.resilience import DailyBudget
+    from brokers.resilience.budgets import DailyBudget
     from brokers.selectors import platform_budget_today
 
     assert platform_budget_today() is None
