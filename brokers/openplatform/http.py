@@ -26,7 +26,7 @@ from urllib3.util.retry import Retry
 
 from brokers.call_log import CallInfo, log_call
 from brokers.errors import BUG, TRANSIENT, PlatformError, error_from_response
-from brokers.openplatform.parsing import loads, parse_resp_code
+from brokers.openplatform.parsing.answer import loads, parse_resp_code
 from brokers.resilience.backoff import with_suggested_delay
 from brokers.resilience.budgets import DailyBudget
 

@@ -13,7 +13,8 @@ from django.db import connection as db_connection
 
 from accounts.models import Identity, User
 from brokers.models import Connection, LinkedAccount
-from brokers.openplatform.client import OpenPlatformClient, OpenPlatformConfig
+from brokers.openplatform.client import OpenPlatformClient
+from brokers.openplatform.config import OpenPlatformConfig
 from brokers.services import connection_connect, linked_accounts_record
 from tests.brokers.scripted import ScriptedServer
 from tests.factories import IdentityFactory

@@ -13,7 +13,7 @@ import pytest
 
 from brokers.errors import INVALID_PAGE, RATE_LIMITED, TRANSIENT, PlatformError
 from brokers.models import Broker
-from brokers.openplatform import client as client_module
+from brokers.openplatform import paging
 from brokers.resilience.breaker import CircuitOpen
 from brokers.upstream import Balance, CallContext, RatiosOnly
 from tests.brokers.scripted import Answer
@@ -385,7 +385,7 @@ def test_a_second_invalid_page_key_is_raised(scripted, scripted_client, link):
 def test_paging_stops_at_the_hard_cap_and_keeps_what_it_read(
     scripted, scripted_client, link, monkeypatch
 ):
-    monkeypatch.setattr(client_module, "MAX_PAGES", 5)
+    monkeypatch.setattr(paging, "MAX_PAGES", 5)
     connection, _, cyber = link
 
     def script(request):

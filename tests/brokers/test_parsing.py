@@ -11,16 +11,11 @@ from pathlib import Path
 import pytest
 
 from brokers.errors import ACCOUNT_GONE, REAUTH_REQUIRED, TRANSIENT, ParseError, PlatformError
-from brokers.openplatform.parsing import (
-    loads,
-    parse_balance,
-    parse_consent_search,
-    parse_interest,
-    parse_portfolio,
-    parse_register_search,
-    parse_resp_code,
-    parse_transactions,
-)
+from brokers.openplatform.parsing.answer import loads, parse_resp_code
+from brokers.openplatform.parsing.holdings import parse_balance, parse_portfolio
+from brokers.openplatform.parsing.interest import parse_interest
+from brokers.openplatform.parsing.member import parse_consent_search, parse_register_search
+from brokers.openplatform.parsing.transactions import parse_transactions
 from brokers.records import (
     BalanceSummary,
     EquityHolding,

@@ -21,15 +21,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from brokers.errors import ParseError, PlatformError
-from brokers.openplatform.parsing import (
-    loads,
-    parse_balance,
-    parse_consent_search,
-    parse_interest,
-    parse_portfolio,
-    parse_register_search,
-    parse_transactions,
-)
+from brokers.openplatform.parsing.answer import loads
+from brokers.openplatform.parsing.holdings import parse_balance, parse_portfolio
+from brokers.openplatform.parsing.interest import parse_interest
+from brokers.openplatform.parsing.member import parse_consent_search, parse_register_search
+from brokers.openplatform.parsing.transactions import parse_transactions
 from tests.brokers import payloads
 
 SEEDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
