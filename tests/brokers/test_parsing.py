@@ -29,7 +29,15 @@ from brokers.records import (
     Transaction,
     WatchGroup,
 )
-from tests.brokers import payloads
+from tests.brokers.payloads.balance import BALANCE_REQUEST, BALANCE_RESPONSE
+from tests.brokers.payloads.interest import INTEREST_REQUEST, INTEREST_RESPONSE
+from tests.brokers.payloads.member import (
+    CONSENT_RESPONSE,
+    REGISTER_MEMBER_RESPONSE,
+    REGISTER_NON_MEMBER_RESPONSE,
+)
+from tests.brokers.payloads.portfolio import PORTFOLIO_REQUEST, PORTFOLIO_RESPONSE
+from tests.brokers.payloads.transactions import TRANSACTION_REQUEST, TRANSACTION_RESPONSE
 
 D = Decimal
 # The seed document the payloads were copied from, itself kept verbatim next to this test.
@@ -38,14 +46,14 @@ SEED_000 = Path(__file__).resolve().parent / "seeds" / "000_7e29b89efef9fd7b.txt
 
 def balance_with(**summary: object) -> dict:
     """The seed balance answer with its summary replaced."""
-    d = loads(payloads.BALANCE_RESPONSE)
+    d = loads(BALANCE_RESPONSE)
     d["balanceList"]["balance"]["summary"] = summary
     return d
 
 
 def transactions_with(*rows: dict, **result: object) -> dict:
     """The seed transaction answer with the given rows (and queryResult fields)."""
-    d = loads(payloads.TRANSACTION_RESPONSE)
+    d = loads(TRANSACTION_RESPONSE)
     d["transList"]["transaction"] = list(rows)
     d["transactionHistoryResponseBody"]["queryResult"].update(result)
     return d
@@ -62,17 +70,17 @@ def a_row(**fields: object) -> dict:
 
 def test_seed_payloads_are_verbatim_copies_of_the_seed_document():
     seed = SEED_000.read_text(encoding="utf-8")
-    for name in (
-        "PORTFOLIO_RESPONSE",
-        "BALANCE_RESPONSE",
-        "TRANSACTION_RESPONSE",
-        "INTEREST_RESPONSE",
-        "PORTFOLIO_REQUEST",
-        "BALANCE_REQUEST",
-        "TRANSACTION_REQUEST",
-        "INTEREST_REQUEST",
-    ):
-        assert getattr(payloads, name) in seed, name
+    for name, text in {
+        "PORTFOLIO_RESPONSE": PORTFOLIO_RESPONSE,
+        "BALANCE_RESPONSE": BALANCE_RESPONSE,
+        "TRANSACTION_RESPONSE": TRANSACTION_RESPONSE,
+        "INTEREST_RESPONSE": INTEREST_RESPONSE,
+        "PORTFOLIO_REQUEST": PORTFOLIO_REQUEST,
+        "BALANCE_REQUEST": BALANCE_REQUEST,
+        "TRANSACTION_REQUEST": TRANSACTION_REQUEST,
+        "INTEREST_REQUEST": INTEREST_REQUEST,
+    }.items():
+        assert text in seed, name
 
 
 def test_loads_keeps_every_seed_number_exact_and_float_free():
@@ -83,7 +91,7 @@ def test_loads_keeps_every_seed_number_exact_and_float_free():
             return [leaf for item in value for leaf in walk(item)]
         return [value]
 
-    leaves = walk(loads(payloads.BALANCE_RESPONSE))
+    leaves = walk(loads(BALANCE_RESPONSE))
     assert not any(isinstance(leaf, float) for leaf in leaves)
     assert D("3.69827563509E11") in leaves
 
@@ -92,8 +100,8 @@ def test_loads_keeps_every_seed_number_exact_and_float_free():
 
 
 def test_register_search_tells_members_from_non_members():
-    assert parse_register_search(loads(payloads.REGISTER_MEMBER_RESPONSE)) is True
-    assert parse_register_search(loads(payloads.REGISTER_NON_MEMBER_RESPONSE)) is False
+    assert parse_register_search(loads(REGISTER_MEMBER_RESPONSE)) is True
+    assert parse_register_search(loads(REGISTER_NON_MEMBER_RESPONSE)) is False
 
 
 @pytest.mark.parametrize("result", ["", "null", None, "maybe", 1])
@@ -108,7 +116,7 @@ def test_register_search_refuses_a_missing_result():
 
 
 def test_consent_search_strips_the_leading_space_of_the_broker_code():
-    assert parse_consent_search(loads(payloads.CONSENT_RESPONSE)) == (
+    assert parse_consent_search(loads(CONSENT_RESPONSE)) == (
         LinkedAccount(broker_code="00002", vt_acc_no="160657695589800099", alias="주식투자용"),
     )
 
@@ -151,7 +159,7 @@ def test_consent_search_refuses_a_list_item_that_is_not_an_object():
 
 
 def test_balance_seed_parses_scientific_notation_exactly():
-    summary = parse_balance(loads(payloads.BALANCE_RESPONSE)).summary
+    summary = parse_balance(loads(BALANCE_RESPONSE)).summary
     assert summary == BalanceSummary(
         cash_balance=D("6976542"),
         d1=D("6976542"),
@@ -169,13 +177,13 @@ def test_balance_seed_parses_scientific_notation_exactly():
 
 
 def test_balance_amounts_come_out_as_plain_digits_not_exponents():
-    summary = parse_balance(loads(payloads.BALANCE_RESPONSE)).summary
+    summary = parse_balance(loads(BALANCE_RESPONSE)).summary
     assert str(summary.val_at_trade) == "369827563509"
     assert str(summary.cash_balance) == "6976542"
 
 
 def test_balance_seed_equities_are_read_in_order_with_their_values():
-    equities = parse_balance(loads(payloads.BALANCE_RESPONSE)).equities
+    equities = parse_balance(loads(BALANCE_RESPONSE)).equities
     assert [e.isin for e in equities] == [
         "HK0000050325",
         "HK0000054723",
@@ -197,7 +205,7 @@ def test_balance_seed_equities_are_read_in_order_with_their_values():
 
 
 def test_balance_seed_funds_have_dates_and_no_maturity_for_eight_zeros():
-    funds = parse_balance(loads(payloads.BALANCE_RESPONSE)).funds
+    funds = parse_balance(loads(BALANCE_RESPONSE)).funds
     assert len(funds) == 3
     assert funds[0] == FundHolding(
         fund_type=None,
@@ -216,7 +224,7 @@ def test_balance_seed_funds_have_dates_and_no_maturity_for_eight_zeros():
 
 
 def test_balance_seed_other_assets_take_their_valuation_from_value_at_cur():
-    others = parse_balance(loads(payloads.BALANCE_RESPONSE)).others
+    others = parse_balance(loads(BALANCE_RESPONSE)).others
     assert len(others) == 13
     assert others[0] == OtherHolding(
         asset_type="BOND",
@@ -234,28 +242,28 @@ def test_balance_seed_other_assets_take_their_valuation_from_value_at_cur():
 
 
 def test_balance_seed_page_has_float_looking_counts_as_ints_and_no_next_page():
-    page = parse_balance(loads(payloads.BALANCE_RESPONSE)).page
+    page = parse_balance(loads(BALANCE_RESPONSE)).page
     assert page == PageInfo(total_count=157, count=157, next_page=None)
     assert type(page.total_count) is int
 
 
 def test_balance_summary_is_the_truth_and_not_the_sum_of_the_lists():
     # The seed's lists are far smaller than its summary; the parser must not reconcile them.
-    balance = parse_balance(loads(payloads.BALANCE_RESPONSE))
+    balance = parse_balance(loads(BALANCE_RESPONSE))
     listed = sum(e.val_at_cur for e in balance.equities) + sum(o.val_at_cur for o in balance.others)
     assert balance.summary.value_at_cur == D("389165300498")
     assert listed != balance.summary.value_at_cur
 
 
 def test_balance_other_asset_falls_back_to_val_at_cur_when_value_at_cur_is_absent():
-    d = loads(payloads.BALANCE_RESPONSE)
+    d = loads(BALANCE_RESPONSE)
     row = d["balanceList"]["balance"]["etcList"][0]
     row["valAtCur"] = row.pop("valueAtCur")
     assert parse_balance(d).others[0].val_at_cur == D("11584000000")
 
 
 def test_balance_equity_falls_back_to_value_at_cur_when_val_at_cur_is_absent():
-    d = loads(payloads.BALANCE_RESPONSE)
+    d = loads(BALANCE_RESPONSE)
     row = d["balanceList"]["balance"]["equityList"][0]
     row["valueAtCur"] = row.pop("valAtCur")
     assert parse_balance(d).equities[0].val_at_cur == D("245400")
@@ -332,40 +340,40 @@ def test_parse_error_names_the_field_but_never_the_value():
     ],
 )
 def test_balance_refuses_a_block_that_is_not_an_object(where, value):
-    d = loads(payloads.BALANCE_RESPONSE)
+    d = loads(BALANCE_RESPONSE)
     d[where] = value
     with pytest.raises(ParseError):
         parse_balance(d)
 
 
 def test_balance_refuses_the_whole_page_when_one_list_item_is_not_an_object():
-    d = loads(payloads.BALANCE_RESPONSE)
+    d = loads(BALANCE_RESPONSE)
     d["balanceList"]["balance"]["etcList"].append("BOND")
     with pytest.raises(ParseError):
         parse_balance(d)
 
 
 def test_balance_refuses_an_equity_without_an_isin():
-    d = loads(payloads.BALANCE_RESPONSE)
+    d = loads(BALANCE_RESPONSE)
     d["balanceList"]["balance"]["equityList"][2]["isinCode"] = " "
     with pytest.raises(ParseError):
         parse_balance(d)
 
 
 def test_balance_takes_a_lone_object_as_a_list_of_one():
-    d = loads(payloads.BALANCE_RESPONSE)
+    d = loads(BALANCE_RESPONSE)
     d["balanceList"]["balance"]["equityList"] = d["balanceList"]["balance"]["equityList"][0]
     assert [e.isin for e in parse_balance(d).equities] == ["HK0000050325"]
 
 
 def test_balance_skips_list_entries_with_no_value():
-    d = loads(payloads.BALANCE_RESPONSE)
+    d = loads(BALANCE_RESPONSE)
     d["balanceList"]["balance"]["fundList"][1:1] = [None, "null", ""]
     assert len(parse_balance(d).funds) == 3
 
 
 def test_balance_reads_the_page_from_query_request_as_well():
-    d = loads(payloads.BALANCE_RESPONSE)
+    d = loads(BALANCE_RESPONSE)
     body = d["balanceResponseBody"]
     body["queryRequest"] = {"totalCnt": "40", "count": " 20 ", "page": " 00020 "}
     del body["queryResult"]
@@ -374,14 +382,14 @@ def test_balance_reads_the_page_from_query_request_as_well():
 
 @pytest.mark.parametrize("count", ["1.5", "-1", D("2.5")])
 def test_balance_refuses_a_count_that_is_not_a_whole_number(count):
-    d = loads(payloads.BALANCE_RESPONSE)
+    d = loads(BALANCE_RESPONSE)
     d["balanceResponseBody"]["queryResult"]["count"] = count
     with pytest.raises(ParseError):
         parse_balance(d)
 
 
 def test_balance_ignores_unknown_extra_fields():
-    d = loads(payloads.BALANCE_RESPONSE)
+    d = loads(BALANCE_RESPONSE)
     d["balanceList"]["balance"]["summary"]["newField"] = {"nested": [1, 2]}
     d["somethingNew"] = "x"
     assert parse_balance(d).summary.cash_balance == D("6976542")
@@ -391,7 +399,7 @@ def test_balance_ignores_unknown_extra_fields():
 
 
 def test_portfolio_seed_parses_weights_rates_and_cash():
-    page = parse_portfolio(loads(payloads.PORTFOLIO_RESPONSE))
+    page = parse_portfolio(loads(PORTFOLIO_RESPONSE))
     assert page.cash_amt == D("6976542")
     assert page.page == PageInfo(total_count=157, count=157, next_page=None)
     assert page.equities[3] == PortfolioEquity(
@@ -417,7 +425,7 @@ def test_portfolio_seed_parses_weights_rates_and_cash():
 
 
 def test_portfolio_without_cash_block_has_no_cash_amount():
-    d = loads(payloads.PORTFOLIO_RESPONSE)
+    d = loads(PORTFOLIO_RESPONSE)
     del d["portfolioList"]["portfolio"]["cash"]
     assert parse_portfolio(d).cash_amt is None
 
@@ -426,7 +434,7 @@ def test_portfolio_without_cash_block_has_no_cash_amount():
 
 
 def test_transaction_seed_parses_rows_page_and_window():
-    page = parse_transactions(loads(payloads.TRANSACTION_RESPONSE))
+    page = parse_transactions(loads(TRANSACTION_RESPONSE))
     assert page.page == PageInfo(total_count=120, count=30, next_page="201603100000000961")
     assert (page.from_date, page.to_date) == (datetime.date(2016, 1, 1), datetime.date(2016, 7, 20))
     assert [t.type for t in page.transactions] == ["DEP", "ASK", "DEP", "ETC", "BID", "WID", "WID"]
@@ -471,7 +479,7 @@ def test_transaction_string_counts_become_ints():
 
 
 def test_transaction_echo_may_be_spelled_query_prams():
-    d = loads(payloads.TRANSACTION_RESPONSE)
+    d = loads(TRANSACTION_RESPONSE)
     body = d["transactionHistoryResponseBody"]
     body["queryPrams"] = body.pop("queryParams")
     body["queryRequest"] = body.pop("queryResult")
@@ -514,7 +522,7 @@ def test_transaction_refuses_a_row_it_cannot_understand(row):
 
 
 def test_interest_seed_parses_groups_in_order_with_empty_modify_date_as_none():
-    assert parse_interest(loads(payloads.INTEREST_RESPONSE)) == (
+    assert parse_interest(loads(INTEREST_RESPONSE)) == (
         WatchGroup(
             name="관심종목00",
             modified=None,
@@ -535,7 +543,7 @@ def test_interest_seed_parses_groups_in_order_with_empty_modify_date_as_none():
 
 
 def test_interest_reads_the_body_under_its_misspelled_name_too():
-    d = loads(payloads.INTEREST_RESPONSE)
+    d = loads(INTEREST_RESPONSE)
     d["interestSymbolReponseBody"] = d.pop("interestSymbolListResponseBody")
     assert len(parse_interest(d)) == 2
 
@@ -571,7 +579,7 @@ def test_resp_code_200_is_success():
 
 
 def test_resp_code_with_a_platform_code_raises_the_mapped_error():
-    d = loads(payloads.BALANCE_RESPONSE)
+    d = loads(BALANCE_RESPONSE)
     d["resp"] = {"respCode": "3009", "respMsg": "계좌가 존재하지 않습니다"}
     with pytest.raises(PlatformError) as raised:
         parse_balance(d)
@@ -648,14 +656,14 @@ def test_every_parser_refuses_an_answer_that_is_not_an_object(parser, answer):
 
 def test_parsers_do_not_accept_floats_so_bodies_must_go_through_loads():
     with pytest.raises(ParseError):
-        parse_balance(json.loads(payloads.BALANCE_RESPONSE))
+        parse_balance(json.loads(BALANCE_RESPONSE))
 
 
 # --- records ------------------------------------------------------------------------------
 
 
 def test_records_are_frozen_and_hold_tuples():
-    page = parse_balance(loads(payloads.BALANCE_RESPONSE))
+    page = parse_balance(loads(BALANCE_RESPONSE))
     with pytest.raises(dataclasses.FrozenInstanceError):
         page.summary.cash_balance = D(0)  # type: ignore[misc]
     assert isinstance(page.equities, tuple)
