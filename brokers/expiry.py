@@ -23,7 +23,8 @@ from accounts.models import ActivityEvent, User
 from accounts.services import activity_record
 from brokers.errors import REAUTH_REQUIRED, PlatformError
 from brokers.journey import CONSENT_LIFETIME, WARN_BEFORE
-from brokers.models import Connection, ExpiryNotice, LinkedAccount, PortalCheck, day_end
+from brokers.models import Connection, ExpiryNotice, LinkedAccount, PortalCheck
+from brokers.models.accounts import day_end
 from brokers.services import connection_reconnect_needed_mark, connection_refresh
 from brokers.upstream import Upstream
 

@@ -23,7 +23,8 @@ from accounts.services import activity_record, client_ip
 from brokers.clients import get_upstream
 from brokers.errors import PlatformError
 from brokers.journey import Alert, JourneyFacts, Step, alerts, next_step
-from brokers.models import Connection, LinkedAccount, PortalCheck, day_end
+from brokers.models import Connection, LinkedAccount, PortalCheck
+from brokers.models.accounts import day_end
 from brokers.selectors import connection_for_user
 from brokers.services import linked_accounts_record
 from brokers.upstream import CallContext, Upstream

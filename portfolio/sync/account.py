@@ -56,9 +56,10 @@ from django.utils import timezone
 
 from brokers.clients import get_upstream
 from brokers.errors import ACCOUNT_GONE, REAUTH_REQUIRED, PlatformError
-from brokers.models import Connection, LinkedAccount, SyncProblem, SyncRun
+from brokers.models import Connection, LinkedAccount, SyncRun
+from brokers.models.accounts import SyncProblem
 from brokers.registry import REFUSED, service_state
-from brokers.resilience import backoff_delay
+from brokers.resilience.backoff import backoff_delay
 from brokers.services import (
     connection_ensure_fresh,
     connection_reconnect_needed_mark,

@@ -53,8 +53,9 @@ from accounts.models import Identity, User
 from brokers import run_retention
 from brokers.demo import portal_connect
 from brokers.models import LinkedAccount, SyncRun
-from brokers.openplatform.client import OpenPlatformClient, OpenPlatformConfig
-from brokers.resilience import UserBudget
+from brokers.openplatform.client import OpenPlatformClient
+from brokers.openplatform.config import OpenPlatformConfig
+from brokers.resilience.budgets import UserBudget
 from brokers.services import linked_accounts_record
 from portfolio.management.commands.demo_backfill import business_days
 from portfolio.models import (
