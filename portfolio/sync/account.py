@@ -69,14 +69,10 @@ from brokers.upstream import Balance, CallContext, Portfolio, RatiosOnly, Upstre
 if TYPE_CHECKING:
     pass
 
-from portfolio.services import (
-    account_balance_apply,
-    account_flows_pending_mark,
-    account_flows_settle,
-    account_ratios_apply,
-    account_transactions_replace,
-    account_watchlist_replace,
-)
+from portfolio.services.holdings import account_balance_apply, account_ratios_apply
+from portfolio.services.transactions import account_transactions_replace
+from portfolio.services.valuations import account_flows_pending_mark, account_flows_settle
+from portfolio.services.watchlists import account_watchlist_replace
 from portfolio.sync import runs
 from portfolio.trading_days import is_trading_day
 
