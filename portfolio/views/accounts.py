@@ -16,15 +16,11 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from portfolio import caching
 from portfolio.returns import Period, period_start, time_weighted_return
-from portfolio.selectors import (
-    account_rows_for_user,
-    holdings_for_user,
-    holdings_value_total,
-    instrument_names,
-    transactions_for_user,
-    valuations_for_user,
-    watch_groups_for_user,
-)
+from portfolio.selectors.accounts import account_rows_for_user
+from portfolio.selectors.holdings import holdings_for_user, holdings_value_total
+from portfolio.selectors.instruments import instrument_names, watch_groups_for_user
+from portfolio.selectors.performance import valuations_for_user
+from portfolio.selectors.transactions import transactions_for_user
 from portfolio.views.common import (
     ACCOUNT_PAGE_ROWS,
     data_part,

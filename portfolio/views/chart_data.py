@@ -13,11 +13,8 @@ from django.views.decorators.http import require_GET
 from accounts.http import AuthenticatedHttpRequest
 from portfolio import caching, charts
 from portfolio.returns import period_start
-from portfolio.selectors import (
-    AccountRow,
-    account_rows_for_user,
-    valuations_for_user,
-)
+from portfolio.selectors.accounts import AccountRow, account_rows_for_user
+from portfolio.selectors.performance import valuations_for_user
 from portfolio.views.common import (
     account_labels,
     page_context,

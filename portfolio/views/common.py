@@ -16,9 +16,7 @@ from accounts.ids import id_or_404
 from brokers.models import LinkedAccount
 from portfolio import caching, charts
 from portfolio.returns import Period
-from portfolio.selectors import (
-    AccountRow,
-)
+from portfolio.selectors.accounts import AccountRow
 
 DEFAULT_PERIOD = Period.ONE_YEAR
 PERIOD_LABELS = {

@@ -15,11 +15,8 @@ from django.views.decorators.http import require_GET
 from accounts.http import AuthenticatedHttpRequest
 from portfolio.forms import HoldingFilterForm
 from portfolio.models import Holding, HoldingPeriod
-from portfolio.selectors import (
-    accounts_for_user,
-    holdings_for_user,
-    holdings_value_total,
-)
+from portfolio.selectors.accounts import accounts_for_user
+from portfolio.selectors.holdings import holdings_for_user, holdings_value_total
 from portfolio.views.common import (
     HOLDINGS_PER_PAGE,
     account_filter_check,

@@ -18,18 +18,13 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
+from brokers.account_state import AccountState
 from portfolio import caching, charts
 from portfolio.returns import Period
-from portfolio.selectors import (
-    AccountRow,
-    AccountState,
-    account_rows_for_user,
-    allocation_by_class_for_user,
-    overview_figures,
-    slices,
-    top_holdings_for_user,
-    total_performance_for_user,
-)
+from portfolio.selectors.accounts import AccountRow, account_rows_for_user
+from portfolio.selectors.allocation import allocation_by_class_for_user, slices
+from portfolio.selectors.holdings import top_holdings_for_user
+from portfolio.selectors.performance import overview_figures, total_performance_for_user
 from portfolio.views.common import (
     TOP_HOLDINGS,
     page_context,

@@ -15,7 +15,8 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.ids import parse_id
 from portfolio import charts
 from portfolio.positions import positions_by_instrument_for_user, realized_for_user
-from portfolio.selectors import accounts_for_user, instrument_names
+from portfolio.selectors.accounts import accounts_for_user
+from portfolio.selectors.instruments import instrument_names
 from portfolio.views.common import data_part, page_context
 
 # Years before this are not offered: the platform keeps about a year of transactions, and the

@@ -20,11 +20,9 @@ from brokers.models import LinkedAccount
 from portfolio import charts
 from portfolio.forms import TransactionFilterForm, type_label
 from portfolio.models import Transaction
-from portfolio.selectors import (
-    accounts_for_user,
-    instrument_names,
-    transactions_for_user,
-)
+from portfolio.selectors.accounts import accounts_for_user
+from portfolio.selectors.instruments import instrument_names
+from portfolio.selectors.transactions import transactions_for_user
 from portfolio.views.common import (
     TRANSACTIONS_PER_PAGE,
     account_filter_check,
