@@ -11,7 +11,6 @@ from psycopg import sql
 
 from brokers import run_retention
 from brokers.models import SyncRun
-from portfolio.management.commands.demo_backfill import business_days
 from portfolio.models import (
     DailyValuation,
     Holding,
@@ -20,6 +19,7 @@ from portfolio.models import (
     Transaction,
     WatchGroup,
 )
+from portfolio.trading_days import trading_days
 
 STORAGE_GOAL = 100 * 1024  # bytes per account-year (issue 16)
 
@@ -27,7 +27,7 @@ STORAGE_GOAL = 100 * 1024  # bytes per account-year (issue 16)
 def trading_days_a_year() -> int:
     """The KRX trading days of last year (about 245; 261 would count every weekday)."""
     year = timezone.localdate().year - 1
-    return len(business_days(datetime.date(year, 1, 1), datetime.date(year, 12, 31)))
+    return len(trading_days(datetime.date(year, 1, 1), datetime.date(year, 12, 31)))
 
 
 TABLES = (
