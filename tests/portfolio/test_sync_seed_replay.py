@@ -19,7 +19,11 @@ from brokers.errors import CONTRACT, TRANSIENT
 from brokers.models import SyncRun
 from portfolio.models import DailyValuation, Holding, Transaction
 from portfolio.returns import Period, time_weighted_return
-from portfolio.selectors import overview_figures, total_performance_for_user, valuations_for_user
+from portfolio.selectors.performance import (
+    overview_figures,
+    total_performance_for_user,
+    valuations_for_user,
+)
 from portfolio.sync.account import account_sync
 from tests.brokers.conftest import scripted, scripted_client  # noqa: F401 - fixtures
 from tests.brokers.payloads.balance import BALANCE_RESPONSE

@@ -11,13 +11,11 @@ import pytest
 
 from portfolio.models import DailyTotal, DailyValuation
 from portfolio.returns import Period, combine, time_weighted_return
-from portfolio.selectors import latest_valuations_for_user, total_performance_for_user
-from portfolio.services import (
-    account_balance_apply,
-    account_flows_pending_mark,
-    account_flows_settle,
-    account_transactions_replace,
-)
+from portfolio.selectors.accounts import latest_valuations_for_user
+from portfolio.selectors.performance import total_performance_for_user
+from portfolio.services.holdings import account_balance_apply
+from portfolio.services.transactions import account_transactions_replace
+from portfolio.services.valuations import account_flows_pending_mark, account_flows_settle
 from portfolio.totals import total_points, user_totals_refresh, valuation_points
 from tests.portfolio.factories import LinkedAccountFactory, equity, summary
 from tests.portfolio.factories import transaction as txn

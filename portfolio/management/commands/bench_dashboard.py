@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from brokers.models import LinkedAccount
-from portfolio.demo_data import portfolio_seed
+from portfolio.demo_data.seed import portfolio_seed
 from portfolio.models import (
     DailyTotal,
     DailyValuation,

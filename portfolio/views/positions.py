@@ -15,8 +15,9 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.ids import parse_id
 from portfolio import charts
 from portfolio.positions import positions_by_instrument_for_user, realized_for_user
-from portfolio.selectors import accounts_for_user, instrument_names
-from portfolio.views import _data_part, _page_context
+from portfolio.selectors.accounts import accounts_for_user
+from portfolio.selectors.instruments import instrument_names
+from portfolio.views.common import data_part, page_context
 
 # Years before this are not offered: the platform keeps about a year of transactions, and the
 # demo and tests go back a few years at most.
@@ -35,12 +36,12 @@ def holdings_by_instrument(request: AuthenticatedHttpRequest) -> HttpResponse:
     def table() -> str:
         positions = positions_by_instrument_for_user(user=request.user)
         page = Paginator(positions, POSITIONS_PER_PAGE).get_page(request.GET.get("page"))
-        table_context = _page_context(request, page=page)
+        table_context = page_context(request, page=page)
         return render_to_string(
             "portfolio/_by_instrument_table.html", table_context, request=request
         )
 
-    context = _page_context(request, table=_data_part(request, accounts, "by-instrument", table))
+    context = page_context(request, table=data_part(request, accounts, "by-instrument", table))
     return render(request, "portfolio/holdings_by_instrument.html", context)
 
 
@@ -70,13 +71,13 @@ def realized_pl(request: AuthenticatedHttpRequest) -> HttpResponse:
             (item, names.get(item.isin, ""), labels.get(item.account_id, ""))
             for item in result.realizations
         ]
-        body_context = _page_context(request, result=result, rows=rows, year=year)
+        body_context = page_context(request, result=result, rows=rows, year=year)
         return render_to_string("portfolio/_realized_body.html", body_context, request=request)
 
-    context = _page_context(
+    context = page_context(
         request,
         year=year,
         years=list(range(this_year, max(FIRST_YEAR, this_year - 4) - 1, -1)),
-        body=_data_part(request, accounts, ("realized", year), body),
+        body=data_part(request, accounts, ("realized", year), body),
     )
     return render(request, "portfolio/realized.html", context)
