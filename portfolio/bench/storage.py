@@ -10,8 +10,9 @@ from django.utils import timezone
 from psycopg import sql
 
 from brokers import run_retention
-from brokers.models import SyncRun
+from brokers.models import LinkedAccount, SyncRun
 from portfolio.models import (
+    DailyTotal,
     DailyValuation,
     Holding,
     HoldingPeriod,
@@ -32,6 +33,9 @@ def trading_days_a_year() -> int:
 
 TABLES = (
     DailyValuation,
+    # Per user, not per account: the bench's users have one account each, so every account
+    # is charged a whole user's totals (a user with more accounts shares them).
+    DailyTotal,
     HoldingPeriod,
     Transaction,
     Holding,
@@ -42,6 +46,14 @@ TABLES = (
 
 
 # --- storage estimates ----------------------------------------------------------------------
+
+
+def _owned(model: Any) -> sql.Composable:
+    """The condition on `model`'s rows that picks those of the accounts in the parameter (an
+    array of account ids): a user's daily totals belong to each of the user's accounts."""
+    if model is DailyTotal:
+        return sql.SQL("user_id IN (SELECT user_id FROM brokers_linkedaccount WHERE id = ANY(%s))")
+    return sql.SQL("account_id = ANY(%s)")
 
 
 def _align(size: float) -> float:
@@ -56,8 +68,8 @@ def bytes_per_row(model: Any, account_ids: list[int]) -> float:
     table = model._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            sql.SQL("SELECT avg(pg_column_size(t.*)) FROM {} t WHERE account_id = ANY(%s)").format(
-                sql.Identifier(table)
+            sql.SQL("SELECT avg(pg_column_size(t.*)) FROM {} t WHERE {}").format(
+                sql.Identifier(table), _owned(model)
             ),
             [account_ids],
         )
@@ -81,8 +93,8 @@ def bytes_per_row(model: Any, account_ids: list[int]) -> float:
                 for c in columns
             )
             cursor.execute(
-                sql.SQL("SELECT avg({}) FROM {} WHERE account_id = ANY(%s)").format(
-                    sizes, sql.Identifier(table)
+                sql.SQL("SELECT avg({}) FROM {} WHERE {}").format(
+                    sizes, sql.Identifier(table), _owned(model)
                 ),
                 [account_ids],
             )
@@ -92,6 +104,9 @@ def bytes_per_row(model: Any, account_ids: list[int]) -> float:
 
 
 def rows_of(model: Any, account_ids: list[int]) -> int:
+    if model is DailyTotal:
+        owners = LinkedAccount.objects.filter(pk__in=account_ids).values("user_id")
+        return DailyTotal.objects.filter(user_id__in=owners).count()
     return model.objects.filter(account_id__in=account_ids).count()
 
 
