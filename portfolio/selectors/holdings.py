@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import F, QuerySet, Sum
+from django.db.models import Count, F, QuerySet, Sum
 
 from accounts.models import User
 from portfolio.models import (
@@ -71,3 +71,10 @@ def holdings_for_user(
 def holdings_value_total(holdings: QuerySet[Holding]) -> Decimal | None:
     """The sum of the current values of `holdings` (the weights' denominator). 1 query."""
     return holdings.order_by().aggregate(total=Sum("current_value"))["total"]
+
+
+def holdings_total_and_count(holdings: QuerySet[Holding]) -> tuple[Decimal | None, int]:
+    """The sum of the current values of `holdings` and how many there are, for a page of
+    them and its weights. 1 query."""
+    found = holdings.order_by().aggregate(total=Sum("current_value"), count=Count("pk"))
+    return found["total"], found["count"]

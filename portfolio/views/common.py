@@ -7,7 +7,9 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.http import Http404
+from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 
@@ -92,3 +94,16 @@ def data_part(
         part=(name, sorted(request.GET.lists()), request.user.privacy_mode, get_language()),
     )
     return mark_safe(caching.cached(key, build))  # noqa: S308 - rendered by us  # nosec B308, B703
+
+
+class CountedPaginator(Paginator):
+    """A paginator told how many rows there are, by a query that counted them along with
+    something else it needed (the holdings' total): no count query of its own."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count

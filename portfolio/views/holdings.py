@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -16,9 +15,10 @@ from accounts.http import AuthenticatedHttpRequest
 from portfolio.forms import HoldingFilterForm
 from portfolio.models import Holding, HoldingPeriod
 from portfolio.selectors.accounts import accounts_for_user
-from portfolio.selectors.holdings import holdings_for_user, holdings_value_total
+from portfolio.selectors.holdings import holdings_for_user, holdings_total_and_count
 from portfolio.views.common import (
     HOLDINGS_PER_PAGE,
+    CountedPaginator,
     account_filter_check,
     data_part,
     page_context,
@@ -40,8 +40,8 @@ def with_shares(holdings: Iterable[Holding], total: Decimal | None) -> None:
 @require_GET
 def holdings(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Current holdings, filterable by account and class, sortable, paginated.
-    Queries: session, user, accounts; on the first view after the data changed, value total,
-    count, page (3 more), whose rendered table is cached."""
+    Queries: session, user, accounts; on the first view after the data changed, value total
+    and count, page (2 more), whose rendered table is cached."""
     user = request.user
     accounts = accounts_for_user(user=user)
     account_filter_check(request, accounts)
@@ -57,8 +57,10 @@ def holdings(request: AuthenticatedHttpRequest) -> HttpResponse:
         selection = holdings_for_user(
             user=user, account_id=account_id, asset_class=asset_class, sort=sort
         )
-        total = holdings_value_total(selection)
-        page = Paginator(selection, HOLDINGS_PER_PAGE).get_page(request.GET.get("page"))
+        total, count = holdings_total_and_count(selection)
+        page = CountedPaginator(selection, HOLDINGS_PER_PAGE, count=count).get_page(
+            request.GET.get("page")
+        )
         with_shares(page.object_list, total)
         query = request.GET.copy()
         query.pop("page", None)

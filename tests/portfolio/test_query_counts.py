@@ -55,14 +55,14 @@ def test_pages_read_their_data_only_on_the_first_view_after_a_change(
     measured = counts(client, holdings=20, days=60)
 
     # Accounts (with snapshot and connection) and latest valuations; after a change also the
-    # range's valuations, the allocation by class and the top holdings.
+    # range's daily totals, the allocation by class and the top holdings.
     assert measured["overview"] == (REQUEST + 5, REQUEST + 2)
     assert measured["networth json"] == (REQUEST + 3, REQUEST + 2)
     # Pages of tables read the accounts (with their sync marks and snapshot); after a change
-    # also, holdings: value total, count and page; transactions: count, page and names; by
+    # also, holdings: value total and count (one query), page; transactions: count, page and names; by
     # instrument: grouped holdings and instruments; realized P/L: the trades (and the names of
     # what was sold, when anything was). Their rendered tables are cached until the next sync.
-    assert measured["holdings"] == (REQUEST + 4, REQUEST + 1)
+    assert measured["holdings"] == (REQUEST + 3, REQUEST + 1)
     assert measured["transactions"] == (REQUEST + 4, REQUEST + 1)
     assert measured["by instrument"] == (REQUEST + 3, REQUEST + 1)
     assert measured["realized"] == (REQUEST + 2, REQUEST + 1)
