@@ -65,7 +65,11 @@ def _account_standing(
 
 def accounts_for_user(*, user: User) -> list[LinkedAccount]:
     """The user's linked accounts with broker and holdings snapshot, for filters. 1 query."""
-    return list(LinkedAccount.objects.for_user(user).select_related("broker", "holdings_snapshot"))
+    return list(
+        LinkedAccount.objects.for_user(user)
+        .select_related("broker", "holdings_snapshot")
+        .defer("vt_acc_no")  # shown by its tail only: never decrypted for a page
+    )
 
 
 # Written out rather than built with the ORM: the page needs it on every view, and composing
@@ -126,6 +130,7 @@ def account_rows_for_user(
     accounts = (
         LinkedAccount.objects.for_user(user)
         .select_related("broker", "holdings_snapshot")
+        .defer("vt_acc_no")  # shown by its tail only: never decrypted for a page
         .annotate(connection_status=connection_status, last_failure_kind=last_failure_kind)
     )
     if account_id is not None:

@@ -27,6 +27,7 @@ def top_holdings_for_user(*, user: User, limit: int = 10) -> list[Holding]:
     return list(
         Holding.objects.filter(pk__in=top)
         .select_related("instrument", "account__broker")
+        .defer("account__vt_acc_no")  # shown by its tail only: never decrypted for a page
         .order_by("-current_value", "pk")
     )
 
@@ -54,7 +55,11 @@ def holdings_for_user(
 ) -> QuerySet[Holding]:
     """The user's current holdings, filtered and sorted (`HOLDING_SORTS`; "-" for descending).
     Empty values sort last either way. Lazy: a page reads one slice of it (1 query)."""
-    holdings = Holding.objects.for_user(user).select_related("instrument", "account__broker")
+    holdings = (
+        Holding.objects.for_user(user)
+        .select_related("instrument", "account__broker")
+        .defer("account__vt_acc_no")  # shown by its tail only: never decrypted for a page
+    )
     if account_id is not None:
         holdings = holdings.filter(account_id=account_id)
     if asset_class:

@@ -23,7 +23,11 @@ def transactions_for_user(
 ) -> QuerySet[Transaction]:
     """The user's transactions, newest first, filtered by date range (inclusive), types and
     account, with account and broker. Lazy: 1 query per slice read."""
-    rows = Transaction.objects.for_user(user).select_related("account__broker")
+    rows = (
+        Transaction.objects.for_user(user)
+        .select_related("account__broker")
+        .defer("account__vt_acc_no")  # shown by its tail only: never decrypted for a page
+    )
     if start is not None:
         rows = rows.filter(date__gte=start)
     if end is not None:

@@ -59,9 +59,10 @@ def test_pages_read_their_data_only_on_the_first_view_after_a_change(
     assert measured["overview"] == (REQUEST + 5, REQUEST + 2)
     assert measured["networth json"] == (REQUEST + 3, REQUEST + 2)
     # Pages of tables read the accounts (with their sync marks and snapshot); after a change
-    # also, holdings: value total and count (one query), page; transactions: count, page and names; by
-    # instrument: grouped holdings and instruments; realized P/L: the trades (and the names of
-    # what was sold, when anything was). Their rendered tables are cached until the next sync.
+    # also, holdings: value total and count (one query) and page; transactions: count, page
+    # and names; by instrument: grouped holdings and instruments; realized P/L: the trades (and
+    # the names of what was sold, when anything was). Their rendered tables are cached until
+    # the next sync.
     assert measured["holdings"] == (REQUEST + 3, REQUEST + 1)
     assert measured["transactions"] == (REQUEST + 4, REQUEST + 1)
     assert measured["by instrument"] == (REQUEST + 3, REQUEST + 1)
