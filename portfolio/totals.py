@@ -99,6 +99,22 @@ def valuation_points(
     return series
 
 
+def total_rows(model: Any, user_id: int, points: Iterable[ValuationPoint]) -> list[Any]:
+    """`DailyTotal` rows (of `model`: the migration that fills the table passes its own) of a
+    user's combined points."""
+    return [
+        model(
+            user_id=user_id,
+            date=point.date,
+            total_value=point.value,
+            inflow=point.inflow,
+            outflow=point.outflow,
+            flows_pending=point.pending,
+        )
+        for point in points
+    ]
+
+
 def _user_lock(user_id: int) -> None:
     """Hold the user's totals lock until the end of the transaction (PostgreSQL; the embedded
     SQLite mode runs one writer at a time anyway). 1 statement."""
@@ -123,17 +139,7 @@ def user_totals_refresh(*, user_id: int, since: datetime.date | None) -> int:
     stale.exclude(date__in=[point.date for point in points]).delete()
     if points:
         DailyTotal.objects.bulk_create(
-            [
-                DailyTotal(
-                    user_id=user_id,
-                    date=point.date,
-                    total_value=point.value,
-                    inflow=point.inflow,
-                    outflow=point.outflow,
-                    flows_pending=point.pending,
-                )
-                for point in points
-            ],
+            total_rows(DailyTotal, user_id, points),
             update_conflicts=True,
             unique_fields=["user", "date"],
             update_fields=["total_value", "inflow", "outflow", "flows_pending"],

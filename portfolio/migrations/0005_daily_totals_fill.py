@@ -4,6 +4,7 @@ up to date from now on)."""
 from django.db import migrations
 
 from portfolio.returns import ValuationPoint, combine
+from portfolio.totals import total_rows
 
 
 def fill(apps, schema_editor):
@@ -29,18 +30,7 @@ def fill(apps, schema_editor):
         users.setdefault(user_id, {}).setdefault(account_id, []).append(point)
     for user_id, accounts in users.items():
         DailyTotal.objects.bulk_create(
-            [
-                DailyTotal(
-                    user_id=user_id,
-                    date=point.date,
-                    total_value=point.value,
-                    inflow=point.inflow,
-                    outflow=point.outflow,
-                    flows_pending=point.pending,
-                )
-                for point in combine(accounts.values())
-            ],
-            batch_size=2000,
+            total_rows(DailyTotal, user_id, combine(accounts.values())), batch_size=2000
         )
 
 

@@ -193,3 +193,29 @@ def test_a_page_never_shows_totals_that_fell_behind_the_valuations(alice, accoun
     # (1300 − 200 + 500) ÷ 1500 − 1: A's deposit is not a gain.
     assert performance.total_return is not None
     assert round(performance.total_return, 12) == round(D(1600) / D(1500) - 1, 12)
+
+
+def test_the_migration_fills_every_users_totals_from_the_valuations_stored(
+    alice, bob, accounts
+) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    a, b = accounts
+    other = LinkedAccountFactory(user=bob)
+    DailyValuation.objects.bulk_create(
+        [
+            DailyValuation(account=a, date=day(0), total_value=D(1000)),
+            DailyValuation(account=a, date=day(2), total_value=D(1100), inflow=D(50)),
+            DailyValuation(account=b, date=day(1), total_value=D(300)),
+            DailyValuation(account=other, date=day(0), total_value=D(9)),
+        ]
+    )
+    assert kept(alice) == kept(bob) == []
+
+    importlib.import_module("portfolio.migrations.0005_daily_totals_fill").fill(apps, None)
+
+    assert kept(alice) == recomputed(alice)
+    assert [row[1] for row in kept(alice)] == [D(1000), D(1300), D(1400)]
+    assert kept(bob) == [(day(0), D(9), D(9), D(0), False)]
