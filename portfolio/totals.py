@@ -38,9 +38,9 @@ from portfolio.returns import ValuationPoint, combine
 
 logger = logging.getLogger(__name__)
 
-# The first key of the advisory lock a refresh takes (the second is the user's id): the
-# letters "DT" (daily totals), so that it cannot be taken for the same user by another use.
-_LOCK_SPACE = 0x4454
+# The advisory lock a refresh takes is one 64-bit key: the letters "DT" (daily totals) in its
+# top bits and the user's id below them, so that no other use of advisory locks takes it.
+_LOCK_SPACE = 0x4454 << 48
 
 
 def valuation_points(
@@ -121,7 +121,7 @@ def _user_lock(user_id: int) -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_SPACE, user_id])
+        cursor.execute("SELECT pg_advisory_xact_lock(%s::bigint)", [_LOCK_SPACE | user_id])
 
 
 @transaction.atomic(savepoint=False)

@@ -219,3 +219,35 @@ def test_the_migration_fills_every_users_totals_from_the_valuations_stored(
     assert kept(alice) == recomputed(alice)
     assert [row[1] for row in kept(alice)] == [D(1000), D(1300), D(1400)]
     assert kept(bob) == [(day(0), D(9), D(9), D(0), False)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_accounts_synced_side_by_side_leave_totals_with_both(alice) -> None:
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    a, b = LinkedAccountFactory(user=alice), LinkedAccountFactory(user=alice)
+    sync(a, day(0), "1000")
+    sync(b, day(0), "500")
+    written = threading.Event()
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                sync(a, day(1), "1100")
+                written.set()
+                time.sleep(0.5)  # the other sync refreshes meanwhile, or waits for this one
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    assert written.wait(10)
+    sync(b, day(1), "600")  # its own transaction, while the first is still open
+    thread.join()
+
+    # Without the per-user lock, each would have combined without the other's day: 1,600.
+    assert kept(alice)[-1][:2] == (day(1), D(1700))
+    assert kept(alice) == recomputed(alice)
