@@ -20,7 +20,7 @@ from accounts.encryption import EncryptedTextField
 
 if TYPE_CHECKING:
     from accounts.models import User
-from brokers.journey import CONSENT_LIFETIME
+from brokers.terms import CONSENT_LIFETIME
 
 
 def day_end(day: datetime.date) -> datetime.datetime:

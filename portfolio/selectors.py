@@ -15,8 +15,13 @@ from decimal import Decimal
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 
 from accounts.models import User
-from brokers.account_state import AccountStanding, AccountState, account_standing
-from brokers.models import Connection, LinkedAccount, SyncRun
+from brokers.models import LinkedAccount
+from brokers.standing.account import AccountStanding, AccountState
+from brokers.standing.selectors import (
+    account_standing_for_row,
+    with_connection,
+    with_last_failure_kind,
+)
 from portfolio.models import (
     AssetClass,
     DailyValuation,
@@ -95,7 +100,7 @@ class AccountRow:
     account: LinkedAccount
     snapshot: HoldingsSnapshot | None
     latest: DailyValuation | None
-    standing: AccountStanding  # where it stands and what the user does (brokers.account_state)
+    standing: AccountStanding  # where it stands and what the user does (brokers.standing)
 
     @property
     def state(self) -> AccountState:
@@ -123,14 +128,8 @@ def _synced_at(
 def _account_standing(
     account: LinkedAccount, snapshot: HoldingsSnapshot | None, now: datetime.datetime
 ) -> AccountStanding:
-    return account_standing(
-        account_status=account.status,
-        sync_problem=account.sync_problem,
-        connection_status=getattr(account, "connection_status", None),
-        synced_at=_synced_at(account, snapshot),
-        has_data=snapshot is not None,
-        last_failure_kind=getattr(account, "last_failure_kind", None) or "",
-        now=now,
+    return account_standing_for_row(
+        account, now=now, synced_at=_synced_at(account, snapshot), has_data=snapshot is not None
     )
 
 
@@ -178,24 +177,9 @@ def account_rows_for_user(
     snapshot, latest valuation and standing, in the registry's order. 2 queries: accounts with
     broker, snapshot, the connection's status and the latest finished run's failure; latest
     valuations."""
-    connection_status = Connection.objects.filter(
-        user_id=OuterRef("user_id"), upstream=Connection.Upstream.OPENPLATFORM
-    ).values("status")[:1]
-    # The failure kind of the latest finished run ("" when it succeeded).
-    last_failure_kind = (
-        SyncRun.objects.filter(
-            account_id=OuterRef("pk"),
-            state__in=[SyncRun.State.SUCCEEDED, SyncRun.State.FAILED],
-        )
-        .order_by("-id")
-        .values("failure_kind")[:1]
-    )
-    accounts = (
-        LinkedAccount.objects.for_user(user)
-        .select_related("broker", "holdings_snapshot")
-        .annotate(
-            connection_status=Subquery(connection_status),
-            last_failure_kind=Subquery(last_failure_kind),
+    accounts = with_last_failure_kind(
+        with_connection(
+            LinkedAccount.objects.for_user(user).select_related("broker", "holdings_snapshot")
         )
     )
     if account_id is not None:
