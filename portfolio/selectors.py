@@ -128,9 +128,10 @@ def _synced_at(
 def _account_standing(
     account: LinkedAccount, snapshot: HoldingsSnapshot | None, now: datetime.datetime
 ) -> AccountStanding:
-    return account_standing_for_row(
-        account, now=now, synced_at=_synced_at(account, snapshot), has_data=snapshot is not None
-    )
+    # Data a sync confirmed, or a stored snapshot (data that came another way): the link page
+    # and the console, which do not read snapshots, know the first only.
+    synced_at = _synced_at(account, snapshot)
+    return account_standing_for_row(account, now=now, synced_at=synced_at, has_data=bool(synced_at))
 
 
 def accounts_for_user(*, user: User) -> list[LinkedAccount]:
