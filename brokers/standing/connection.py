@@ -110,34 +110,35 @@ class ConnectionStanding:
 # worker died or ran out of time, which the next run simply repeats.
 _PASSING = frozenset({errors.TRANSIENT, errors.RATE_LIMITED, errors.INVALID_PAGE, "stale"})
 
-# Steps that come before anything a consent or a sync could tell.
-_FIRST_STEPS = {
+# The advice each step calls for.
+_STEPS = {
     Step.VERIFY_EMAIL: Advice.VERIFY_EMAIL,
     Step.VERIFY_IDENTITY: Advice.VERIFY_IDENTITY,
     Step.JOIN_PORTAL: Advice.JOIN_PORTAL,
-}
-_STEPS = {
     Step.CHECK_FAILED: Advice.CHECK_FAILED,
     Step.LINK_ACCOUNTS: Advice.LINK_ACCOUNTS,
     Step.CONNECT: Advice.CONNECT,
+    Step.RECONNECT: Advice.RECONNECT,
 }
-_REFUSALS = {
-    errors.REAUTH_REQUIRED: Advice.RECONNECT,
-    errors.IDENTITY_MISMATCH: Advice.IDENTITY_MISMATCH,
-    errors.ACCOUNT_GONE: Advice.ACCOUNT_GONE,
-}
-_EXPIRIES = {
-    Alert.CONSENT_EXPIRING: Advice.CONSENT_EXPIRING,
-    Alert.ACCESS_EXPIRED: Advice.RECONNECT,
-    Alert.ACCESS_EXPIRING: Advice.ACCESS_EXPIRING,
-}
+# Steps that come before anything a consent or a sync could tell.
+_FIRST_STEPS = frozenset({Step.VERIFY_EMAIL, Step.VERIFY_IDENTITY, Step.JOIN_PORTAL})
+# Once connected, in this order: what an account's refusal (a failure kind of `brokers.errors`)
+# or an expiry alert asks for.
+_LATER: tuple[tuple[str, Advice], ...] = (
+    (errors.REAUTH_REQUIRED, Advice.RECONNECT),
+    (errors.IDENTITY_MISMATCH, Advice.IDENTITY_MISMATCH),
+    (errors.ACCOUNT_GONE, Advice.ACCOUNT_GONE),
+    (Alert.CONSENT_EXPIRING, Advice.CONSENT_EXPIRING),
+    (Alert.ACCESS_EXPIRED, Advice.RECONNECT),
+    (Alert.ACCESS_EXPIRING, Advice.ACCESS_EXPIRING),
+)
 
 
 def _advice(step: Step, found: tuple[Alert, ...], consent_lapsed: bool, kinds: set[str]) -> Advice:
     """See the module docstring. `kinds`: what keeps each linked account from syncing, as the
     failure kinds (`brokers.errors`) its standing carries."""
     if step in _FIRST_STEPS:
-        return _FIRST_STEPS[step]
+        return _STEPS[step]
     # The platform refusing a sync for want of consent settles it, even when our last
     # membership check went unanswered.
     lapsed = consent_lapsed and step == Step.LINK_ACCOUNTS
@@ -145,13 +146,9 @@ def _advice(step: Step, found: tuple[Alert, ...], consent_lapsed: bool, kinds: s
         return Advice.CONSENT_EXPIRED
     if step in _STEPS:
         return _STEPS[step]
-    if step == Step.RECONNECT:
-        return Advice.RECONNECT
-    for kind, advice in _REFUSALS.items():
-        if kind in kinds:
-            return advice
-    for alert, advice in _EXPIRIES.items():
-        if alert in found:
+    signals = kinds | set(found)
+    for signal, advice in _LATER:
+        if signal in signals:
             return advice
     if kinds - _PASSING:
         return Advice.REPORT_BUG
