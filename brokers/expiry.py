@@ -26,7 +26,8 @@ from django.utils import timezone, translation
 from accounts.models import ActivityEvent, User
 from accounts.services import activity_record
 from brokers.errors import REAUTH_REQUIRED, PlatformError
-from brokers.models import Connection, ExpiryNotice, LinkedAccount, PortalCheck, day_end
+from brokers.models import Connection, ExpiryNotice, LinkedAccount, PortalCheck
+from brokers.models.accounts import day_end
 from brokers.services import connection_reconnect_needed_mark, connection_refresh
 from brokers.standing.connection import ALERT_ACTIONS
 from brokers.standing.journey import WARN_BEFORE, Alert, access_alert, consent_alert

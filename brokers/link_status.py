@@ -22,7 +22,8 @@ from accounts.selectors import identity_for_user, user_has_verified_email
 from accounts.services import activity_record, client_ip
 from brokers.clients import get_upstream
 from brokers.errors import PlatformError
-from brokers.models import Connection, LinkedAccount, PortalCheck, day_end
+from brokers.models import Connection, LinkedAccount, PortalCheck
+from brokers.models.accounts import day_end
 from brokers.selectors import connection_for_user
 from brokers.services import linked_accounts_record
 from brokers.standing.account import AccountStanding

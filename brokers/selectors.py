@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from accounts.models import User
 from brokers.models import Connection
-from brokers.resilience import AppBudget, DailyBudget
+from brokers.resilience.budgets import AppBudget, DailyBudget
 
 
 def connection_for_user(user: User) -> Connection | None:

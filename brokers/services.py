@@ -24,7 +24,8 @@ from accounts.models import User
 from brokers import records
 from brokers.clients import get_upstream
 from brokers.errors import REAUTH_REQUIRED, PlatformError
-from brokers.models import Broker, Connection, LinkedAccount, SyncProblem, distinguishing_tails
+from brokers.models import Broker, Connection, LinkedAccount
+from brokers.models.accounts import SyncProblem, distinguishing_tails
 from brokers.upstream import TokenSet, Upstream
 
 logger = logging.getLogger(__name__)

@@ -1,5 +1,5 @@
 """Site-level pages: the public landing page (the signed-in home is the dashboard's overview,
-`portfolio.views.overview`)."""
+`portfolio.views.overview.overview`)."""
 
 from __future__ import annotations
 

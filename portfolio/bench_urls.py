@@ -9,9 +9,9 @@ from __future__ import annotations
 from django.urls import path
 
 from config.urls import urlpatterns as site_urlpatterns
-from portfolio import views
+from portfolio.views import overview
 
 urlpatterns = [
     *site_urlpatterns,
-    path("dashboard/_bare/", views.bare, name="dashboard_bare"),
+    path("dashboard/_bare/", overview.bare, name="dashboard_bare"),
 ]

@@ -30,7 +30,7 @@ from typing import TypeVar
 from django.core.cache import cache
 
 from brokers.models import LinkedAccount
-from portfolio.selectors import AccountRow
+from portfolio.selectors.accounts import AccountRow
 
 CACHE_SECONDS = 10 * 60
 

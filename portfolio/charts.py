@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from brokers.models import LinkedAccount
 from portfolio.formatting import won_number
 from portfolio.returns import ValuationPoint
-from portfolio.selectors import Slice
+from portfolio.selectors.allocation import Slice
 from portfolio.trading_days import trading_days
 
 INDEX_BASE = Decimal(100)

@@ -12,7 +12,7 @@ from accounts.ids import parse_id
 from brokers.models import LinkedAccount
 from portfolio.charts import account_label
 from portfolio.models import AssetClass, TransactionType
-from portfolio.selectors import HOLDING_SORTS
+from portfolio.selectors.holdings import HOLDING_SORTS
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise

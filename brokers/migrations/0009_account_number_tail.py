@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 
 def fill(apps, schema_editor):
-    from brokers.models import distinguishing_tails
+    from brokers.models.accounts import distinguishing_tails
 
     LinkedAccount = apps.get_model("brokers", "LinkedAccount")
     by_user = defaultdict(dict)

@@ -26,8 +26,9 @@ from urllib3.util.retry import Retry
 
 from brokers.call_log import CallInfo, log_call
 from brokers.errors import BUG, TRANSIENT, PlatformError, error_from_response
-from brokers.openplatform.parsing import loads, parse_resp_code
-from brokers.resilience import DailyBudget, with_suggested_delay
+from brokers.openplatform.parsing.answer import loads, parse_resp_code
+from brokers.resilience.backoff import with_suggested_delay
+from brokers.resilience.budgets import DailyBudget
 
 # A little over a multiple of 3 s, TCP's initial retransmission window, as requests advises.
 CONNECT_TIMEOUT = 3.05

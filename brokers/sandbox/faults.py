@@ -27,7 +27,7 @@ from __future__ import annotations
 from django.db.models import F, Q
 
 from brokers.sandbox.models import Fault
-from brokers.sandbox.render import error_body
+from brokers.sandbox.render.errors import error_body
 from brokers.sandbox.virtual import VIRTUAL_BROKERS
 
 KINDS = tuple(kind for kind, _label in Fault.KIND_CHOICES)

@@ -31,7 +31,8 @@ from enum import StrEnum
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from brokers.models import Connection, LinkedAccount, SyncProblem
+from brokers.models import Connection, LinkedAccount
+from brokers.models.accounts import SyncProblem
 
 # An account not refreshed for this long shows its data as "as of" its time instead of fresh:
 # the nightly sync runs once a day, so anything older than a day and a half missed a run.

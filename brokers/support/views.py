@@ -18,7 +18,8 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import SupportAudit
 from accounts.roles import CONSOLE_PERMISSION, OVERVIEW_PERMISSION
-from brokers.models import LinkedAccount, SyncProblem
+from brokers.models import LinkedAccount
+from brokers.models.accounts import SyncProblem
 from brokers.support.selectors import (
     service_overview,
     support_account,

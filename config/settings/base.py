@@ -3,7 +3,8 @@
 Production runs with `DEBUG` off (the default), where `SECRET_KEY`, `ALLOWED_HOSTS` and
 `JASAN_ENCRYPTION_KEYS` are required and have no defaults. Development (`DEBUG=true`, which
 `make run` sets) gets working defaults for this machine. Every variable read here is listed in
-README.md.
+README.md. The Content-Security-Policy (`csp.py`) and logging (`logs.py`) live in modules of their
+own, imported here.
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from typing import Any
 
 import dj_database_url
 from cryptography.fernet import Fernet
-from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config import defaults
+from config.settings.csp import CONTENT_SECURITY_POLICY  # noqa: F401 - a setting
 from config.settings.env import REQUIRED, env_bool, env_int, env_list, env_str
+from config.settings.logs import LOG_LEVEL, LOGGING  # noqa: F401 - settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -364,24 +366,6 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = True
-# Content-Security-Policy (django-csp 4 settings). Scripts and styles come only from our own
-# static files: no inline script, no inline event handler, no eval. Pages hook their behaviour
-# on data-* attributes (static/js/), htmx is told not to inject styles or evaluate code
-# (the htmx-config meta tag in templates/base.html), and chart data travels as JSON blocks or
-# from our own endpoints.
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF],
-        "style-src": [SELF],
-        "img-src": [SELF, "data:"],
-        "font-src": [SELF],
-        "connect-src": [SELF],
-        "object-src": [NONE],
-        "base-uri": [SELF],
-        "frame-ancestors": [NONE],
-    }
-}
 if not DEBUG and not EMBEDDED:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     # Load balancers probe /healthz over plain HTTP.
@@ -392,26 +376,3 @@ if not DEBUG and not EMBEDDED:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-
-# Logging ---------------------------------------------------------------------------------------
-LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    # Local time (TIME_ZONE, Asia/Seoul: Django sets the process's zone) with its offset.
-    "formatters": {
-        "plain": {
-            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
-            "datefmt": "%Y-%m-%d %H:%M:%S%z",
-        }
-    },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {
-        # Both libraries log raw access and refresh tokens at DEBUG: keep them at INFO or above
-        # whatever LOG_LEVEL says.
-        "oauthlib": {"level": "INFO"},
-        "requests_oauthlib": {"level": "INFO"},
-        "django.db.backends": {"level": "INFO"},
-    },
-}

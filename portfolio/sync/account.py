@@ -44,11 +44,9 @@ connection needs reconnecting, the account needs consent, the account is gone) a
 from __future__ import annotations
 
 import datetime
-import hashlib
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -56,116 +54,24 @@ from django.utils import timezone
 
 from brokers.clients import get_upstream
 from brokers.errors import ACCOUNT_GONE, REAUTH_REQUIRED, PlatformError
-from brokers.models import Connection, LinkedAccount, SyncProblem, SyncRun
-from brokers.registry import REFUSED, service_state
-from brokers.resilience import backoff_delay
+from brokers.models import Connection, LinkedAccount, SyncRun
+from brokers.models.accounts import SyncProblem
+from brokers.resilience.backoff import backoff_delay
 from brokers.services import (
-    connection_ensure_fresh,
     connection_reconnect_needed_mark,
-    connection_refresh,
 )
-from brokers.upstream import Balance, CallContext, Portfolio, RatiosOnly, Upstream
-
-if TYPE_CHECKING:
-    pass
-
-from portfolio.services import (
-    account_balance_apply,
-    account_flows_pending_mark,
-    account_flows_settle,
-    account_ratios_apply,
-    account_transactions_replace,
-    account_watchlist_replace,
-)
+from brokers.upstream import CallContext, Upstream
 from portfolio.sync import runs
+from portfolio.sync.fetch import fetch_with_fresh_token
+from portfolio.sync.store import write_fetched
 from portfolio.trading_days import is_trading_day
 
 logger = logging.getLogger(__name__)
-
-# Days already synced that each transaction window reads again, for late corrections.
-OVERLAP_DAYS = 3
-# Read transactions at least this often even when the balance shows no movement. What only a
-# sweep finds leaves positions and cash as they were (a deposit withdrawn the same day, a late
-# correction), so it changes no value and no return: a fortnight is soon enough, and every
-# account-day it saves is a call (bench_sync: about 0.1 call per account-day less than weekly).
-SWEEP_DAYS = 14
-# Watchlists change rarely and cost a call: once a week.
-WATCHLIST_DAYS = 7
-# How far back an account's first sync reads transactions.
-FIRST_TRANSACTION_DAYS = 365
 
 
 def sync_date() -> datetime.date:
     """The date a sync is for: today in Korea, where the markets and the brokers are."""
     return timezone.localdate()
-
-
-# --- what moved ---------------------------------------------------------------------------------
-
-
-def _digest(parts: Iterable[tuple[Any, ...]]) -> str:
-    text = "\n".join("|".join("" if v is None else str(v) for v in part) for part in parts)
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _amount(value: Any) -> str:
-    # 1.0E10 and 10000000000 are the same amount: compare normalised decimals.
-    return "" if value is None else format(value.normalize(), "f")
-
-
-def balance_fingerprint(balance: Balance) -> str:
-    """A digest of what trades and cash movements change in a balance, and prices do not."""
-    summary = balance.summary
-    cash = (
-        ("cash", *(_amount(getattr(summary, name)) for name in ("cash_balance", "d1", "d2")))
-        if summary is not None
-        else ("cash",)
-    )
-    positions: list[tuple[Any, ...]] = [
-        ("E", h.isin, h.trade_type, _amount(h.qty), _amount(h.val_at_trade))
-        for h in balance.equities
-    ]
-    positions += [("F", h.fund_code, "", "", _amount(h.val_at_trade)) for h in balance.funds]
-    positions += [
-        ("O", h.isin or h.name, h.asset_type, h.trade_type, _amount(h.qty), _amount(h.val_at_trade))
-        for h in balance.others
-    ]
-    return _digest([cash, *sorted(positions)])
-
-
-def portfolio_fingerprint(portfolio: Portfolio) -> str:
-    """Ratio-only accounts: the instruments held (weights move with prices every day)."""
-    held: list[tuple[str | None, ...]] = [("E", h.isin) for h in portfolio.equities]
-    held += [("F", h.fund_code) for h in portfolio.funds]
-    held += [("O", h.isin or h.name, h.asset_type) for h in portfolio.others]
-    return _digest(sorted(held, key=str))
-
-
-def transaction_window(
-    account: LinkedAccount, as_of: datetime.date, *, moved: bool
-) -> tuple[datetime.date, datetime.date] | None:
-    """The transaction window to read on `as_of`, or None when none is due.
-
-    First sync: the last FIRST_TRANSACTION_DAYS. Afterwards, from OVERLAP_DAYS before the last
-    day read, when the balance moved or SWEEP_DAYS passed without reading. Never when a later
-    day was already read (a backfill of an earlier day has nothing to add).
-    """
-    through = account.transactions_synced_through
-    if through is None:
-        return as_of - datetime.timedelta(days=FIRST_TRANSACTION_DAYS), as_of
-    if through > as_of:
-        return None
-    if not moved and (as_of - through).days < SWEEP_DAYS:
-        return None
-    return through - datetime.timedelta(days=OVERLAP_DAYS), as_of
-
-
-def watchlist_due(account: LinkedAccount, as_of: datetime.date) -> bool:
-    synced = account.watchlist_synced_on
-    return synced is None or (as_of - synced).days >= WATCHLIST_DAYS
-
-
-# --- one account ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,201 +98,6 @@ class SyncOutcome:
             "calls": self.calls,
             "retry_run_id": self.retry_run_id,
         }
-
-
-@dataclass(frozen=True, slots=True)
-class _Fetched:
-    """Everything one sync read, before anything is written."""
-
-    answer: Balance | Portfolio  # a portfolio where the broker gives ratios only
-    fingerprint: str
-    moved: bool
-    window: tuple[datetime.date, datetime.date] | None
-    transactions: tuple[Any, ...] = ()
-    watchlist: tuple[Any, ...] | None = None
-    dropped: int = 0  # transaction rows dated outside the window asked for
-    # The transactions due could not be read (a transient failure): the balance is kept and
-    # its valuation's flows are pending (see the module docstring).
-    transactions_error: PlatformError | None = None
-    paging: tuple[dict[str, Any], ...] = ()
-
-    @property
-    def complete(self) -> bool:
-        return self.transactions_error is None
-
-
-def _fetch(
-    upstream: Upstream,
-    connection: Connection,
-    account: LinkedAccount,
-    as_of: datetime.date,
-    context: CallContext,
-) -> _Fetched:
-    answer: Balance | Portfolio
-    balance = upstream.balance(connection, account, context=context)
-    if isinstance(balance, RatiosOnly):
-        answer = upstream.portfolio(connection, account, context=context)
-        fingerprint = portfolio_fingerprint(answer)
-    else:
-        answer = balance
-        fingerprint = balance_fingerprint(balance)
-    moved = fingerprint != account.balance_fingerprint
-    window = transaction_window(account, as_of, moved=moved)
-    rows: tuple[Any, ...] = ()
-    dropped = 0
-    if window is not None:
-        start, end = window
-        try:
-            fetched = upstream.transactions(connection, account, start, end, context=context)
-        except PlatformError as exc:
-            # A permanent refusal (or a token to refresh) ends the whole sync; a transient one
-            # keeps the balance already read completely.
-            if exc.permanent or exc.kind == REAUTH_REQUIRED:
-                raise
-            logger.info("account %s: balance kept, transactions failed (%s)", account.pk, exc.kind)
-            return _Fetched(
-                answer,
-                fingerprint,
-                moved,
-                window,
-                transactions_error=exc,
-                paging=tuple(context.notes),
-            )
-        # The window's rows replace the stored ones of the same days: a row dated outside it
-        # (a broker ignoring the dates asked for) would collide with rows it does not own.
-        rows = tuple(row for row in fetched if start <= row.date <= end)
-        dropped = len(fetched) - len(rows)
-        if dropped:
-            logger.warning("account %s: %s transactions outside the window", account.pk, dropped)
-    watchlist = None
-    if watchlist_due(account, as_of) and service_state(account.broker, "interest") != REFUSED:
-        watchlist = upstream.watchlist(connection, account, context=context)
-    return _Fetched(
-        answer, fingerprint, moved, window, rows, watchlist, dropped, paging=tuple(context.notes)
-    )
-
-
-def _fetch_with_fresh_token(
-    upstream: Upstream,
-    connection: Connection,
-    account: LinkedAccount,
-    as_of: datetime.date,
-    context: CallContext,
-) -> _Fetched:
-    """Fetch; on a 401 refresh the token once (it may have been expired early upstream) and
-    fetch again. A refused refresh marks the connection "reconnect needed" and raises."""
-    connection = connection_ensure_fresh(connection=connection, upstream=upstream)
-    try:
-        return _fetch(upstream, connection, account, as_of, context)
-    except PlatformError as exc:
-        if exc.kind != REAUTH_REQUIRED or exc.http_status != 401:
-            raise
-    connection = connection_refresh(
-        connection_id=connection.pk, stale_access_token=connection.access_token, upstream=upstream
-    )
-    return _fetch(upstream, connection, account, as_of, context)
-
-
-def _write(
-    account: LinkedAccount, fetched: _Fetched, as_of: datetime.date, *, run_id: int, calls: int
-) -> dict[str, Any]:
-    """Write one sync's data, the account's sync state and the run's success, atomically.
-    A fixed number of statements, whatever the number of holdings or transactions."""
-    detail: dict[str, Any] = {"moved": fetched.moved}
-    if fetched.paging:
-        detail["paging"] = list(fetched.paging)
-    with transaction.atomic():
-        answer = fetched.answer
-        if isinstance(answer, Balance):
-            applied = account_balance_apply(
-                account=account,
-                as_of=as_of,
-                summary=answer.summary,
-                equities=answer.equities,
-                funds=answer.funds,
-                others=answer.others,
-                lists_complete=answer.complete,
-            )
-            detail["source"] = "balance"
-        else:
-            applied = account_ratios_apply(account=account, as_of=as_of, portfolio=answer)
-            detail["source"] = "portfolio"
-        detail["holdings"] = len(answer.equities) + len(answer.funds) + len(answer.others)
-        detail.update(opened=applied.opened, closed=applied.closed, stale_answer=applied.stale)
-        if not answer.complete:
-            detail["lists_complete"] = False
-        now = timezone.now()
-        if not fetched.complete:
-            return _write_partial(account, fetched, as_of, applied.stale, detail, run_id, calls)
-        state: dict[str, Any] = {
-            "last_success_at": now,
-            "sync_problem": "",
-            "sync_problem_at": None,
-        }
-        if not applied.stale:
-            state.update(synced_as_of=as_of, balance_fingerprint=fetched.fingerprint)
-        if fetched.window is not None:
-            start, end = fetched.window
-            replaced = account_transactions_replace(
-                account=account, start=start, end=end, transactions=fetched.transactions
-            )
-            detail["transactions"] = {
-                "from": start.isoformat(),
-                "to": end.isoformat(),
-                "read": len(fetched.transactions),
-                "inserted": replaced.inserted,
-                "deleted": replaced.deleted,
-                "outside_window": fetched.dropped,
-            }
-            state["transactions_synced_through"] = end
-            if account.flows_pending_from is not None:
-                account_flows_settle(account=account, through=end)
-                state["flows_pending_from"] = None
-        if fetched.watchlist is not None:
-            detail["watch_groups"] = account_watchlist_replace(
-                account=account, groups=fetched.watchlist
-            )
-            state["watchlist_synced_on"] = as_of
-        LinkedAccount.objects.filter(pk=account.pk).update(**state)
-        runs.run_succeed(run_id=run_id, calls_used=calls, detail=detail, now=now)
-    return detail
-
-
-def _write_partial(
-    account: LinkedAccount,
-    fetched: _Fetched,
-    as_of: datetime.date,
-    stale: bool,
-    detail: dict[str, Any],
-    run_id: int,
-    calls: int,
-) -> dict[str, Any]:
-    """The rest of `_write` (inside its transaction) when the transactions failed: the balance
-    stays, its flows are pending, nothing that would skip the next read is advanced, and the
-    run fails with the transactions' error and says what was kept."""
-    error = fetched.transactions_error
-    if error is None:
-        raise ValueError("only a partial fetch (one whose transactions failed) is kept in part")
-    account_flows_pending_mark(account=account, as_of=as_of)
-    detail["kept"] = "balance"
-    detail["transactions"] = {"failed": error.kind}
-    if error.retry_after is not None:
-        detail["retry_after"] = error.retry_after
-    state: dict[str, Any] = {"flows_pending_from": account.flows_pending_from or as_of}
-    if not stale:
-        state["synced_as_of"] = as_of
-    LinkedAccount.objects.filter(pk=account.pk).update(**state)
-    done = runs.run_fail(
-        run_id=run_id,
-        kind=error.kind,
-        calls_used=calls,
-        message=f"balance kept; transactions not read: {error.message}",
-        platform_code=error.code,
-        detail=detail,
-    )
-    if not done:
-        raise runs.ClaimLost(f"run {run_id} was no longer running")
-    return detail
 
 
 def _record_problem(account: LinkedAccount, connection: Connection, error: PlatformError) -> None:
@@ -473,8 +184,8 @@ def account_sync(
         return getattr(client, "calls", 0) - before
 
     try:
-        fetched = _fetch_with_fresh_token(client, connection, account, day, context)
-        _write(account, fetched, day, run_id=run_id, calls=used())
+        fetched = fetch_with_fresh_token(client, connection, account, day, context)
+        write_fetched(account, fetched, day, run_id=run_id, calls=used())
         if fetched.transactions_error is not None:
             # The run is already failed, with the balance kept: only the retry remains to do.
             raise fetched.transactions_error

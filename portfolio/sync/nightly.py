@@ -22,7 +22,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from brokers.models import LinkedAccount, SyncRun
-from brokers.openplatform.client import ASSET_TYPES
+from brokers.openplatform.asset_types import ASSET_TYPES
 from brokers.selectors import platform_budget_today
 from portfolio.sync import runs
 from portfolio.sync.enqueue import send_after_commit, syncable_accounts

@@ -14,9 +14,9 @@ over at once (and carries it out as attempt n + 1), and `runs_sweep_stale`, ever
 an orphan that nobody took over as `interrupted`. Runs left running past the time limit (a hung
 worker) are failed as `stale`, which frees the account for the next sync.
 
-The functions here know nothing of what a sync fetches or writes (`portfolio.sync.account`
-does); they only record it. The run model (`brokers.models.SyncRun`) and its failure kinds
-(`brokers.run_kinds`) stay in `brokers`, where the support console reads them.
+The functions here know nothing of what a sync fetches or writes (`portfolio.sync.fetch` and
+`portfolio.sync.store` do); they only record it. The run model (`brokers.models.SyncRun`) and
+its failure kinds (`brokers.run_kinds`) stay in `brokers`, where the support console reads them.
 """
 
 from __future__ import annotations

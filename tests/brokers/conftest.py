@@ -12,11 +12,12 @@ import pytest
 from django.db import connection as db_connection
 
 from accounts.models import Identity, User
-from brokers.models import Connection, LinkedAccount
-from brokers.openplatform.client import OpenPlatformClient, OpenPlatformConfig
+from brokers.models import Broker, Connection, LinkedAccount
+from brokers.openplatform.client import OpenPlatformClient
+from brokers.openplatform.config import OpenPlatformConfig
 from brokers.services import connection_connect, linked_accounts_record
 from tests.brokers.scripted import ScriptedServer
-from tests.factories import IdentityFactory
+from tests.factories import ConnectionFactory, IdentityFactory, LinkedAccountFactory
 from tests.sandbox_server import LiveSandbox, query_of
 
 T = TypeVar("T")
@@ -155,3 +156,13 @@ def hong(platform: OpenPlatformClient, sandbox: LiveSandbox, db: None) -> Link:
         ci=persona.ci,
         kor_name=persona.kor_name,
     )
+
+
+@pytest.fixture
+def link():
+    """Alice's identity, connection and an account at diamond (ALL) and at cyber (per type)."""
+    identity = IdentityFactory(user__email="alice@example.com")
+    connection = ConnectionFactory(user=identity.user)
+    diamond = LinkedAccountFactory(user=identity.user)
+    cyber = LinkedAccountFactory(user=identity.user, broker=Broker.objects.get(short_name="cyber"))
+    return connection, diamond, cyber

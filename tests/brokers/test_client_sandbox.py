@@ -22,7 +22,7 @@ from brokers.errors import (
     PlatformError,
 )
 from brokers.openplatform.client import OpenPlatformClient
-from brokers.resilience import CircuitOpen
+from brokers.resilience.breaker import CircuitOpen
 from brokers.sandbox import data
 from brokers.upstream import Balance, CallContext, RatiosOnly
 from tests.brokers.conftest import sandbox_config

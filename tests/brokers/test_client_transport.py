@@ -12,7 +12,7 @@ import pytest
 from brokers.call_log import UPSTREAM_LOGGER, CallInfo
 from brokers.errors import BUG, CONSENT_REQUIRED, RATE_LIMITED, TRANSIENT, ParseError, PlatformError
 from brokers.openplatform.http import Transport
-from brokers.resilience import DailyBudget
+from brokers.resilience.budgets import DailyBudget
 from tests.brokers.scripted import Answer
 
 INFO = CallInfo.for_account("balance", "diamond", "160678007213500001", attempt=1)

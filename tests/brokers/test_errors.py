@@ -26,7 +26,13 @@ from brokers.errors import (
     PlatformError,
     error_from_response,
 )
-from tests.brokers import payloads
+from tests.brokers.payloads.errors import (
+    ERROR_BODY,
+    INVALID_CREDENTIALS_BODY,
+    NO_API_KEY_BODY,
+    NO_ROUTE_BODY,
+    RATE_LIMIT_BODY,
+)
 
 CI = "S1V7HGXBV1EPGBJastZf4fQV+eOpOc1pfizByV6UIEEJHM/PF9QKu+PU2OThEog7QmVKSZNibNGg+/k0XB/9jQ=="
 
@@ -88,7 +94,7 @@ def test_a_known_code_wins_over_the_status_it_came_with(code, status, kind, perm
 
 
 def test_the_documented_example_error_body_means_the_account_is_gone():
-    error = error_from_response(500, payloads.ERROR_BODY)
+    error = error_from_response(500, ERROR_BODY)
     assert (error.kind, error.code, error.category, error.permanent) == (
         ACCOUNT_GONE,
         9011,
@@ -134,9 +140,9 @@ def test_a_status_without_a_known_code_maps_by_status(status, kind, permanent):
 @pytest.mark.parametrize(
     ("status", "raw"),
     [
-        (401, payloads.INVALID_CREDENTIALS_BODY),
-        (401, payloads.NO_API_KEY_BODY),
-        (404, payloads.NO_ROUTE_BODY),
+        (401, INVALID_CREDENTIALS_BODY),
+        (401, NO_API_KEY_BODY),
+        (404, NO_ROUTE_BODY),
     ],
 )
 def test_gateway_bodies_without_code_fall_back_to_the_status(status, raw):
@@ -146,7 +152,7 @@ def test_gateway_bodies_without_code_fall_back_to_the_status(status, raw):
 
 
 def test_rate_limit_answer_carries_the_retry_after_seconds():
-    error = error_from_response(429, payloads.RATE_LIMIT_BODY, {"Retry-After": "120"})
+    error = error_from_response(429, RATE_LIMIT_BODY, {"Retry-After": "120"})
     assert (error.kind, error.permanent, error.retry_after) == (RATE_LIMITED, False, 120.0)
     assert error.upstream_message == "API rate limit exceeded"
 
@@ -168,7 +174,7 @@ def test_retry_after_header_name_is_case_insensitive():
     ],
 )
 def test_rate_limit_without_a_numeric_retry_after_has_no_wait(headers):
-    error = error_from_response(429, payloads.RATE_LIMIT_BODY, headers)
+    error = error_from_response(429, RATE_LIMIT_BODY, headers)
     assert (error.kind, error.retry_after) == (RATE_LIMITED, None)
 
 
@@ -265,7 +271,7 @@ def test_a_category_that_does_not_look_like_one_is_left_out():
 
 
 def test_platform_errors_survive_pickling_with_all_their_attributes():
-    error = error_from_response(429, payloads.RATE_LIMIT_BODY, {"Retry-After": "60"})
+    error = error_from_response(429, RATE_LIMIT_BODY, {"Retry-After": "60"})
     copy = pickle.loads(pickle.dumps(error))  # noqa: S301 (our own bytes, a round trip)
     assert type(copy) is PlatformError
     assert (copy.kind, copy.retry_after, copy.http_status, copy.message) == (

@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from brokers.call_log import UPSTREAM_LOGGER
 from brokers.errors import BUG, REAUTH_REQUIRED, TRANSIENT, PlatformError
-from brokers.openplatform.client import OpenPlatformClient, OpenPlatformConfig
+from brokers.openplatform.client import OpenPlatformClient
+from brokers.openplatform.config import OpenPlatformConfig
 from brokers.upstream import REFRESH_TOKEN
 from tests.brokers.scripted import Answer
 

@@ -21,24 +21,24 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from brokers.errors import ParseError, PlatformError
-from brokers.openplatform.parsing import (
-    loads,
-    parse_balance,
-    parse_consent_search,
-    parse_interest,
-    parse_portfolio,
-    parse_register_search,
-    parse_transactions,
-)
-from tests.brokers import payloads
+from brokers.openplatform.parsing.answer import loads
+from brokers.openplatform.parsing.holdings import parse_balance, parse_portfolio
+from brokers.openplatform.parsing.interest import parse_interest
+from brokers.openplatform.parsing.member import parse_consent_search, parse_register_search
+from brokers.openplatform.parsing.transactions import parse_transactions
+from tests.brokers.payloads.balance import BALANCE_RESPONSE
+from tests.brokers.payloads.interest import INTEREST_RESPONSE
+from tests.brokers.payloads.member import CONSENT_RESPONSE, REGISTER_MEMBER_RESPONSE
+from tests.brokers.payloads.portfolio import PORTFOLIO_RESPONSE
+from tests.brokers.payloads.transactions import TRANSACTION_RESPONSE
 
 SEEDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
-    "balance": (payloads.BALANCE_RESPONSE, parse_balance),
-    "portfolio": (payloads.PORTFOLIO_RESPONSE, parse_portfolio),
-    "transactions": (payloads.TRANSACTION_RESPONSE, parse_transactions),
-    "interest": (payloads.INTEREST_RESPONSE, parse_interest),
-    "consent": (payloads.CONSENT_RESPONSE, parse_consent_search),
-    "register": (payloads.REGISTER_MEMBER_RESPONSE, parse_register_search),
+    "balance": (BALANCE_RESPONSE, parse_balance),
+    "portfolio": (PORTFOLIO_RESPONSE, parse_portfolio),
+    "transactions": (TRANSACTION_RESPONSE, parse_transactions),
+    "interest": (INTEREST_RESPONSE, parse_interest),
+    "consent": (CONSENT_RESPONSE, parse_consent_search),
+    "register": (REGISTER_MEMBER_RESPONSE, parse_register_search),
 }
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -147,7 +147,7 @@ def test_the_admin_shows_connections_and_accounts_without_tokens_or_full_numbers
 
 
 def test_the_scheduler_reads_the_platforms_budget_of_the_day():
-    from brokers.resilience import DailyBudget
+    from brokers.resilience.budgets import DailyBudget
     from brokers.selectors import platform_budget_today
 
     assert platform_budget_today() is None
@@ -172,7 +172,7 @@ def test_brokers_known_by_the_seeds_old_names_get_their_current_names_unless_edi
 
 
 def test_account_endings_grow_until_two_accounts_of_a_user_never_look_alike():
-    from brokers.models import distinguishing_tails
+    from brokers.models.accounts import distinguishing_tails
 
     assert distinguishing_tails({1: "160012340001", 2: "160056780002"}) == {1: "0001", 2: "0002"}
     assert distinguishing_tails({1: "160012350001", 2: "160056780001"}) == {

@@ -13,18 +13,11 @@ from django.conf import settings
 from brokers import codec
 from brokers.errors import BUG, CONSENT_REQUIRED, RATE_LIMITED, TRANSIENT, PlatformError
 from brokers.records import BalanceSummary, EquityHolding, FundHolding, OtherHolding
-from brokers.resilience import (
-    AnswerCache,
-    CircuitBreaker,
-    CircuitOpen,
-    DailyBudget,
-    MemoryStore,
-    RedisStore,
-    UserBudget,
-    backoff_delay,
-    default_store,
-    with_suggested_delay,
-)
+from brokers.resilience.backoff import backoff_delay, with_suggested_delay
+from brokers.resilience.breaker import CircuitBreaker, CircuitOpen
+from brokers.resilience.budgets import DailyBudget, UserBudget
+from brokers.resilience.cache import AnswerCache
+from brokers.resilience.stores import MemoryStore, RedisStore, default_store
 from brokers.upstream import Balance
 
 

@@ -24,7 +24,7 @@ from brokers.models import Connection, LinkedAccount, PortalCheck, SyncRun
 from brokers.standing.connection import ALERT_ACTIONS
 from brokers.support.selectors import support_case_for_user
 from portfolio.models import HoldingsSnapshot
-from portfolio.selectors import account_rows_for_user
+from portfolio.selectors.accounts import account_rows_for_user
 from tests.factories import ConnectionFactory, IdentityFactory, LinkedAccountFactory
 from tests.support.staff import staff_member
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 
 from accounts.management.commands.seed_demo import DEMO_EMAIL, DEMO_PASSWORD_DEFAULT
 from accounts.models import User
-from portfolio.demo_data import portfolio_seed
+from portfolio.demo_data.seed import portfolio_seed
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

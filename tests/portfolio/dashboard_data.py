@@ -6,7 +6,7 @@ import datetime
 
 from django.urls import reverse
 
-from portfolio.demo_data import Seeded, portfolio_seed
+from portfolio.demo_data.seed import Seeded, portfolio_seed
 from portfolio.models import Holding, Transaction
 
 # A fixed Friday, so that the weekdays and the ranges of a seed never depend on the clock.

@@ -9,7 +9,6 @@ import pytest
 from django.db import transaction
 
 from brokers import records
-from portfolio import services
 from portfolio.models import (
     AssetClass,
     DailyValuation,
@@ -20,12 +19,10 @@ from portfolio.models import (
     Transaction,
     WatchGroup,
 )
-from portfolio.services import (
-    account_balance_apply,
-    account_ratios_apply,
-    account_transactions_replace,
-    account_watchlist_replace,
-)
+from portfolio.services import holdings as holding_services
+from portfolio.services.holdings import account_balance_apply, account_ratios_apply
+from portfolio.services.transactions import account_transactions_replace
+from portfolio.services.watchlists import account_watchlist_replace
 from tests.portfolio.factories import (
     LinkedAccountFactory,
     bond,
@@ -307,7 +304,7 @@ def test_a_failure_inside_the_sync_leaves_the_previous_data_whole(account, monke
 
     # The valuation is the last write of the apply: holdings, instruments and history have
     # already been changed when it fails.
-    monkeypatch.setattr(services, "_valuation_save", fail)
+    monkeypatch.setattr(holding_services, "valuation_save", fail)
     with pytest.raises(RuntimeError, match="injected"), transaction.atomic():
         account_transactions_replace(
             account=account, start=MON, end=TUE, transactions=[txn(TUE, "WID", "-300")]

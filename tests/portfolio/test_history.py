@@ -10,8 +10,9 @@ from django.db.models import Q
 
 from portfolio.models import HoldingPeriod
 from portfolio.returns import Period, time_weighted_return
-from portfolio.selectors import total_performance_for_user, valuations_for_user
-from portfolio.services import account_balance_apply, account_transactions_replace
+from portfolio.selectors.performance import total_performance_for_user, valuations_for_user
+from portfolio.services.holdings import account_balance_apply
+from portfolio.services.transactions import account_transactions_replace
 from tests.portfolio.factories import LinkedAccountFactory, equity, summary
 from tests.portfolio.factories import transaction as txn
 

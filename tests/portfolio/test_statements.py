@@ -17,12 +17,9 @@ from django.test.utils import CaptureQueriesContext
 from brokers.models import SyncRun
 from portfolio.models import DailyValuation
 from portfolio.returns import Period
-from portfolio.selectors import total_performance_for_user
-from portfolio.services import (
-    account_balance_apply,
-    account_ratios_apply,
-    account_transactions_replace,
-)
+from portfolio.selectors.performance import total_performance_for_user
+from portfolio.services.holdings import account_balance_apply, account_ratios_apply
+from portfolio.services.transactions import account_transactions_replace
 from portfolio.sync.account import account_sync
 from tests.portfolio.factories import (
     LinkedAccountFactory,

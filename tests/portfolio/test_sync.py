@@ -19,7 +19,8 @@ from brokers.openplatform.client import OpenPlatformClient
 from brokers.sandbox import data
 from brokers.upstream import CallContext
 from portfolio.models import DailyValuation, Transaction
-from portfolio.sync.account import OVERLAP_DAYS, SWEEP_DAYS, account_sync
+from portfolio.sync.account import account_sync
+from portfolio.sync.due import OVERLAP_DAYS, SWEEP_DAYS
 from tests.brokers.conftest import run_together, sandbox_config
 from tests.portfolio.sync_support import (
     account_rows,

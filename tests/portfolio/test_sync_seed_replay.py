@@ -4,7 +4,7 @@ The platform's counts are loose (the seed's own transaction example announces `c
 `totalCnt` 120 with a next page key and lists 7 rows; its balance example announces 157 and
 lists 20 items): a sync stores every row the pages hold, records the counts in its run, and
 rejects only what breaks the contract (an answer for another account). These tests script the
-platform with the verbatim payloads of `tests/brokers/payloads.py`.
+platform with the verbatim payloads of `tests/brokers/payloads/`.
 """
 
 from __future__ import annotations
@@ -19,10 +19,16 @@ from brokers.errors import CONTRACT, TRANSIENT
 from brokers.models import SyncRun
 from portfolio.models import DailyValuation, Holding, Transaction
 from portfolio.returns import Period, time_weighted_return
-from portfolio.selectors import overview_figures, total_performance_for_user, valuations_for_user
+from portfolio.selectors.performance import (
+    overview_figures,
+    total_performance_for_user,
+    valuations_for_user,
+)
 from portfolio.sync.account import account_sync
-from tests.brokers import payloads
 from tests.brokers.conftest import scripted, scripted_client  # noqa: F401 - fixtures
+from tests.brokers.payloads.balance import BALANCE_RESPONSE
+from tests.brokers.payloads.interest import INTEREST_RESPONSE
+from tests.brokers.payloads.transactions import TRANSACTION_RESPONSE
 from tests.brokers.scripted import Answer
 from tests.factories import ConnectionFactory, IdentityFactory, LinkedAccountFactory
 
@@ -37,7 +43,7 @@ NEXT_KEY = "201603100000000961"  # the transaction example's next page key
 
 def _last_transaction_page() -> str:
     """The seed's transaction answer as the last page: no rows, and `page` "null"."""
-    answer = json.loads(payloads.TRANSACTION_RESPONSE)
+    answer = json.loads(TRANSACTION_RESPONSE)
     answer["transactionHistoryResponseBody"]["queryResult"]["page"] = "null"
     answer["transList"]["transaction"] = []
     return json.dumps(answer, ensure_ascii=False)
@@ -95,8 +101,8 @@ def test_the_seed_transaction_example_over_two_pages_stores_all_seven_rows(
         if service == "transaction":
             if _page(request) == NEXT_KEY:
                 return Answer(200, _last_transaction_page())
-            return Answer(200, payloads.TRANSACTION_RESPONSE)  # verbatim
-        return Answer(200, payloads.INTEREST_RESPONSE)
+            return Answer(200, TRANSACTION_RESPONSE)  # verbatim
+        return Answer(200, INTEREST_RESPONSE)
 
     scripted.script = script
 
@@ -135,7 +141,7 @@ def test_the_seed_balance_example_stores_all_twenty_lines_and_every_summary_fiel
     def script(request):
         service = _service(request)
         if service == "balance":
-            return Answer(200, payloads.BALANCE_RESPONSE)  # verbatim: 157 announced, 20 sent
+            return Answer(200, BALANCE_RESPONSE)  # verbatim: 157 announced, 20 sent
         if service == "transaction":
             return Answer(200, NO_TRANSACTIONS)
         return Answer(200, NO_WATCHLIST)
@@ -192,7 +198,7 @@ def test_an_answer_for_another_account_is_a_contract_error_and_stores_nothing(
     scripted_client,  # noqa: F811
 ):
     account = _account("160678007213599999")  # asked; the seed answer names ...500001
-    scripted.script = lambda request: Answer(200, payloads.BALANCE_RESPONSE)
+    scripted.script = lambda request: Answer(200, BALANCE_RESPONSE)
 
     outcome, run = _sync(account, scripted_client)
 
@@ -209,7 +215,7 @@ def test_an_echo_with_stray_spaces_is_the_same_account(
     scripted_client,  # noqa: F811
 ):
     account = _account(BALANCE_ACCOUNT)
-    spaced = payloads.BALANCE_RESPONSE.replace(f'"{BALANCE_ACCOUNT}"', f'" {BALANCE_ACCOUNT} "')
+    spaced = BALANCE_RESPONSE.replace(f'"{BALANCE_ACCOUNT}"', f'" {BALANCE_ACCOUNT} "')
     scripted.script = lambda request: Answer(
         200,
         spaced

@@ -11,7 +11,7 @@ import pytest
 from brokers.models import LinkedAccount, SyncRun
 from brokers.sandbox import data
 from portfolio.models import DailyValuation, HoldingsSnapshot, WatchGroup
-from portfolio.sync.account import FIRST_TRANSACTION_DAYS
+from portfolio.sync.due import FIRST_TRANSACTION_DAYS
 from portfolio.sync.enqueue import sync_enqueue
 from tests.portfolio.sync_support import (
     expected_holdings,

@@ -7,7 +7,7 @@ import datetime
 from decimal import Decimal
 
 from portfolio.returns import Period, ValuationPoint
-from portfolio.selectors import TotalPerformance, overview_figures
+from portfolio.selectors.performance import TotalPerformance, overview_figures
 from portfolio.trading_days import is_trading_day, previous_trading_day, trading_days
 
 D = datetime.date

@@ -9,8 +9,15 @@ from typing import Any
 
 import pytest
 
-from brokers.sandbox import data, jsontext, render
+from brokers.sandbox import data, jsontext
 from brokers.sandbox.jsontext import Double
+from brokers.sandbox.render.balance import balance as render_balance
+from brokers.sandbox.render.errors import RequestError, error_body
+from brokers.sandbox.render.interest import interest as render_interest
+from brokers.sandbox.render.member import consent_item, consent_list, member_result
+from brokers.sandbox.render.portfolio import portfolio as render_portfolio
+from brokers.sandbox.render.transactions import parse_transaction_query
+from brokers.sandbox.render.transactions import transaction as render_transaction
 from tests.sandbox import seed_shapes
 
 CI = "S1V7HGXBV1EPGBJastZf4fQV+eOpOc1pfizByV6UIEEJHM/PF9QKu+PU2OThEog7QmVKSZNibNGg+/k0XB/9jQ=="
@@ -86,18 +93,18 @@ def snapshot(vt: str = VT, profile: str = "default", day: date = TODAY) -> data.
 
 
 def balance_of(vt: str = VT, profile: str = "default", **kw: Any) -> dict[str, Any]:
-    return render.balance(balance_request(vt=vt, **kw), snapshot(vt, profile), secret=SECRET)
+    return render_balance(balance_request(vt=vt, **kw), snapshot(vt, profile), secret=SECRET)
 
 
 def portfolio_of(vt: str = VT, profile: str = "default", **kw: Any) -> dict[str, Any]:
-    return render.portfolio(portfolio_request(vt=vt, **kw), snapshot(vt, profile), secret=SECRET)
+    return render_portfolio(portfolio_request(vt=vt, **kw), snapshot(vt, profile), secret=SECRET)
 
 
 def transactions_of(request: dict[str, Any], profile: str = "default") -> dict[str, Any]:
-    query = render.parse_transaction_query(request)
+    query = parse_transaction_query(request)
     vt = request["accInfo"]["vtAccNo"]
     txns = data.transactions_between(vt, profile, query.from_date, query.to_date)
-    return render.transaction(request, txns, secret=SECRET)
+    return render_transaction(request, txns, secret=SECRET)
 
 
 def on_the_wire(payload: dict[str, Any]) -> Any:
@@ -211,7 +218,7 @@ BALANCE_EXTRAS = {
 def test_balance_has_the_seeds_key_paths_and_order() -> None:
     seed = json.loads(seed_shapes.BALANCE_RESPONSE)
     request = json.loads(seed_shapes.BALANCE_REQUEST, parse_float=Decimal)
-    ours = on_the_wire(render.balance(request, snapshot(), secret=SECRET))
+    ours = on_the_wire(render_balance(request, snapshot(), secret=SECRET))
     assert list(ours) == list(seed)
     assert key_paths(seed) <= key_paths(ours)
     # The only additions are fields the documentation lists and the seed example omits.
@@ -232,7 +239,7 @@ def test_balance_has_the_seeds_key_paths_and_order() -> None:
 def test_portfolio_has_exactly_the_seeds_key_paths_and_order() -> None:
     seed = json.loads(seed_shapes.PORTFOLIO_RESPONSE)
     request = json.loads(seed_shapes.PORTFOLIO_REQUEST, parse_float=Decimal)
-    ours = on_the_wire(render.portfolio(request, snapshot(), secret=SECRET))
+    ours = on_the_wire(render_portfolio(request, snapshot(), secret=SECRET))
     assert list(ours) == list(seed)
     assert key_paths(ours) == key_paths(seed)
     assert list(ours["portfolioResponseBody"]["queryType"]) == list(
@@ -257,7 +264,7 @@ def test_transaction_has_exactly_the_seeds_key_paths_and_order() -> None:
 def test_interest_has_exactly_the_seeds_key_paths_and_order() -> None:
     seed = json.loads(seed_shapes.INTEREST_RESPONSE)
     request = json.loads(seed_shapes.INTEREST_REQUEST, parse_float=Decimal)
-    ours = on_the_wire(render.interest(request, data.watchlist(request["accInfo"]["vtAccNo"])))
+    ours = on_the_wire(render_interest(request, data.watchlist(request["accInfo"]["vtAccNo"])))
     assert list(ours) == list(seed)
     assert key_paths(ours) == key_paths(seed)
     for group in ours["interestSymbolListResponseBody"]["groupList"]["group"]:
@@ -318,10 +325,10 @@ def test_transaction_rows_are_the_ledgers_rows_filtered_by_side_and_code() -> No
 
 def test_rows_after_the_as_of_date_are_left_out() -> None:
     request = transaction_request("20260101", "20261231", count=100)
-    query = render.parse_transaction_query(request)
+    query = parse_transaction_query(request)
     txns = data.transactions_between(VT, "default", query.from_date, query.to_date)
     cut = date(2026, 6, 30)
-    answer = render.transaction(request, txns, secret=SECRET, as_of=cut)
+    answer = render_transaction(request, txns, secret=SECRET, as_of=cut)
     total = answer["transactionHistoryResponseBody"]["queryResult"]["totalCnt"]
     assert total == sum(1 for t in txns if t.trans_date <= cut) < len(txns)
 
@@ -341,10 +348,10 @@ def all_answers(ci: str = CI, consumer: str = "ID000001") -> dict[str, dict[str,
     kw = {"ci": ci, "consumer": consumer}
     s = snapshot()
     return {
-        "balance": render.balance(balance_request(**kw), s, secret=SECRET),
-        "portfolio": render.portfolio(portfolio_request(**kw), s, secret=SECRET),
+        "balance": render_balance(balance_request(**kw), s, secret=SECRET),
+        "portfolio": render_portfolio(portfolio_request(**kw), s, secret=SECRET),
         "transaction": transactions_of(transaction_request(**kw)),
-        "interest": render.interest(interest_request(**kw), data.watchlist(VT)),
+        "interest": render_interest(interest_request(**kw), data.watchlist(VT)),
     }
 
 
@@ -372,16 +379,16 @@ def test_blank_unused_fields_and_a_platform_request_id_are_echoed() -> None:
 
 
 def test_consent_items_have_a_leading_space_in_com_id() -> None:
-    assert render.consent_item("00002", "160657695589800099", "주식투자용") == {
+    assert consent_item("00002", "160657695589800099", "주식투자용") == {
         "comId": " 00002",
         "vtAccNo": "160657695589800099",
         "vtAccAlias": "주식투자용",
     }
-    listing = render.consent_list([("00031", "1", "a"), (" 00030", "2", "b")])
+    listing = consent_list([("00031", "1", "a"), (" 00030", "2", "b")])
     assert [item["comId"] for item in listing["vtAccList"]] == [" 00031", " 00030"]
-    assert render.consent_list([]) == {"vtAccList": []}
-    assert render.member_result(True) == {"result": "member"}
-    assert render.member_result(False) == {"result": "nonMember"}
+    assert consent_list([]) == {"vtAccList": []}
+    assert member_result(True) == {"result": "member"}
+    assert member_result(False) == {"result": "nonMember"}
 
 
 def test_balance_and_portfolio_echo_count_as_a_string() -> None:
@@ -443,11 +450,11 @@ def test_paging_a_large_account_returns_every_equity_once_and_ends_with_null(ser
     for _ in range(100):
         if service == "balance":
             request = balance_request("EQTY", 50, page, vt=LARGE)
-            answer = on_the_wire(render.balance(request, s, secret=SECRET))
+            answer = on_the_wire(render_balance(request, s, secret=SECRET))
             body, items = answer["balanceResponseBody"], answer["balanceList"]["balance"]
         else:
             request = portfolio_request("EQTY", "RAT", 50, page, vt=LARGE)
-            answer = on_the_wire(render.portfolio(request, s, secret=SECRET))
+            answer = on_the_wire(render_portfolio(request, s, secret=SECRET))
             body, items = answer["portfolioResponseBody"], answer["portfolioList"]["portfolio"]
         chunk = items["equityList"]
         assert len(chunk) <= 50
@@ -468,15 +475,15 @@ def test_a_page_key_from_another_account_or_day_is_refused_with_6003() -> None:
     assert key != "null"
     assert balance_of(asset_type="EQTY", count=5, page=key)["balanceList"]["balance"]["equityList"]
     other = DEFAULT_ACCOUNTS[1]
-    with pytest.raises(render.RequestError) as caught:
-        render.balance(balance_request("EQTY", 5, key, vt=other), snapshot(other), secret=SECRET)
+    with pytest.raises(RequestError) as caught:
+        render_balance(balance_request("EQTY", 5, key, vt=other), snapshot(other), secret=SECRET)
     assert caught.value.code == 6003
-    with pytest.raises(render.RequestError) as caught:
-        render.balance(
+    with pytest.raises(RequestError) as caught:
+        render_balance(
             balance_request("EQTY", 5, key), snapshot(day=TODAY - timedelta(days=1)), secret=SECRET
         )
     assert caught.value.code == 6003
-    with pytest.raises(render.RequestError) as caught:
+    with pytest.raises(RequestError) as caught:
         balance_of(asset_type="FUND", count=5, page=key)
     assert caught.value.code == 6003
 
@@ -565,7 +572,7 @@ def test_blank_strings_product_type_broker_cash_moves_and_the_etf_group() -> Non
     codes = {(r["transType"], r["isinCode"]) for r in rows}
     assert ("ETC", "") in codes and ("DEP", "CASH") in codes
     assert not any(t in ("DEP", "WID") and c != "CASH" for t, c in codes)
-    groups = render.interest(interest_request(), data.watchlist(VT))
+    groups = render_interest(interest_request(), data.watchlist(VT))
     by_name = {
         g["groupName"]: g for g in groups["interestSymbolListResponseBody"]["groupList"]["group"]
     }
@@ -583,7 +590,7 @@ def test_the_last_page_of_transactions_says_null_and_pages_cover_every_row() -> 
         answer = transactions_of(request)
         rows += answer["transList"]["transaction"]
     assert len(rows) == total > 7
-    query = render.parse_transaction_query(request)
+    query = parse_transaction_query(request)
     expected = data.transactions_between(VT, "default", query.from_date, query.to_date)
     assert [r["changeAmt"] for r in rows] == [t.change_amt for t in expected]
 
@@ -591,8 +598,8 @@ def test_the_last_page_of_transactions_says_null_and_pages_cover_every_row() -> 
 # --- refusals -----------------------------------------------------------------------------
 
 
-def refusal(call: Any) -> render.RequestError:
-    with pytest.raises(render.RequestError) as caught:
+def refusal(call: Any) -> RequestError:
+    with pytest.raises(RequestError) as caught:
         call()
     return caught.value
 
@@ -600,31 +607,31 @@ def refusal(call: Any) -> render.RequestError:
 def test_requests_the_platform_would_refuse_raise_its_codes() -> None:
     s = snapshot()
     cases = [
-        (6001, lambda: render.balance(balance_request("STK"), s, secret=SECRET)),
-        (6001, lambda: render.balance(balance_request(), s, secret=SECRET, allow_all=False)),
-        (6002, lambda: render.portfolio(portfolio_request(rsp_type="XYZ"), s, secret=SECRET)),
+        (6001, lambda: render_balance(balance_request("STK"), s, secret=SECRET)),
+        (6001, lambda: render_balance(balance_request(), s, secret=SECRET, allow_all=False)),
+        (6002, lambda: render_portfolio(portfolio_request(rsp_type="XYZ"), s, secret=SECRET)),
         (
             6002,
-            lambda: render.portfolio(
+            lambda: render_portfolio(
                 portfolio_request(rsp_type="QTY"), s, secret=SECRET, allow_qty=False
             ),
         ),
         (6003, lambda: balance_of(asset_type="EQTY", page="201603100000000961")),
-        (6006, lambda: render.parse_transaction_query(transaction_request(), max_days=90)),
+        (6006, lambda: parse_transaction_query(transaction_request(), max_days=90)),
         (6007, lambda: transactions_of(transaction_request(isin="KR7-0059"))),
         (6008, lambda: transactions_of(transaction_request(side="BUY"))),
         (3011, lambda: transactions_of(transaction_request("2026-01-01"))),
         (3011, lambda: transactions_of(transaction_request("20261121", "20260101"))),
         (3011, lambda: balance_of(asset_type="EQTY", count=-1)),
         (3011, lambda: balance_of(asset_type="EQTY", count="many")),
-        (3011, lambda: render.balance(envelope("balanceRequestBody", {}), s, secret=SECRET)),
+        (3011, lambda: render_balance(envelope("balanceRequestBody", {}), s, secret=SECRET)),
     ]
     for code, call in cases:
         assert refusal(call).code == code
 
 
 def test_error_bodies_have_the_platforms_four_fields() -> None:
-    assert render.error_body(9011, "invalid virtual account number.") == {
+    assert error_body(9011, "invalid virtual account number.") == {
         "category": "op-exco",
         "code": 9011,
         "message": "invalid virtual account number.",
@@ -638,7 +645,7 @@ def test_error_bodies_have_the_platforms_four_fields() -> None:
         "description": "",
     }
     assert error.status == 500
-    assert render.error_body(2001, "auth failed", category="op-auth")["category"] == "op-auth"
+    assert error_body(2001, "auth failed", category="op-auth")["category"] == "op-auth"
 
 
 def test_counts_may_come_as_strings_and_are_capped() -> None:
@@ -650,4 +657,4 @@ def test_counts_may_come_as_strings_and_are_capped() -> None:
 
 def test_rendering_another_accounts_snapshot_is_a_programming_error() -> None:
     with pytest.raises(ValueError):
-        render.balance(balance_request(vt=LARGE), snapshot(), secret=SECRET)
+        render_balance(balance_request(vt=LARGE), snapshot(), secret=SECRET)

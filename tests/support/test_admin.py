@@ -15,7 +15,7 @@ from django_celery_beat.models import ClockedSchedule, IntervalSchedule, SolarSc
 from accounts.models import ActivityEvent, SupportAudit
 from brokers.models import Connection, LinkedAccount, SyncRun
 from brokers.registry import service_refusal_record
-from brokers.resilience import DailyBudget
+from brokers.resilience.budgets import DailyBudget
 from brokers.sandbox import services as sandbox_services
 from brokers.sandbox.models import DailyUsage, Fault, Member, OAuthGrant
 from tests.factories import ConnectionFactory, IdentityFactory, LinkedAccountFactory

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from brokers.models import SyncRun
 from portfolio.sync.account import account_sync
-from tests.brokers import payloads
 from tests.brokers.conftest import scripted, scripted_client  # noqa: F401 - fixtures
+from tests.brokers.payloads.balance import BALANCE_RESPONSE
 from tests.brokers.scripted import Answer
 from tests.factories import ConnectionFactory, IdentityFactory, LinkedAccountFactory
 
@@ -23,7 +23,7 @@ def test_support_sees_a_contract_failure_with_its_kind_and_message(
     identity = IdentityFactory(user__email="alice@example.com")
     ConnectionFactory(user=identity.user)
     account = LinkedAccountFactory(user=identity.user, vt_acc_no="160678007213599999")
-    scripted.script = lambda request: Answer(200, payloads.BALANCE_RESPONSE)  # names …500001
+    scripted.script = lambda request: Answer(200, BALANCE_RESPONSE)  # names …500001
 
     outcome = account_sync(
         account_id=account.pk, trigger=SyncRun.Trigger.USER, upstream=scripted_client

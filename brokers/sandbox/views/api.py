@@ -35,7 +35,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from brokers.sandbox import data, faults, jsontext, paging, ratelimit, render
+from brokers.sandbox import data, faults, jsontext, paging, ratelimit
 from brokers.sandbox.identity import clean_ci
 from brokers.sandbox.models import (
     ACCESS,
@@ -47,7 +47,14 @@ from brokers.sandbox.models import (
     VirtualAccount,
     digest,
 )
-from brokers.sandbox.render import RequestError, error_body
+from brokers.sandbox.render.balance import balance as render_balance
+from brokers.sandbox.render.envelope import NULL_PAGE, vt_acc_no_of
+from brokers.sandbox.render.errors import RequestError, error_body
+from brokers.sandbox.render.interest import interest as render_interest
+from brokers.sandbox.render.member import consent_list, member_result
+from brokers.sandbox.render.portfolio import portfolio as render_portfolio
+from brokers.sandbox.render.transactions import parse_transaction_query
+from brokers.sandbox.render.transactions import transaction as render_transaction
 from brokers.sandbox.views.responses import (
     gateway_error,
     not_found,
@@ -179,7 +186,7 @@ def _member_answer(request: HttpRequest, service: FintechService, api: str) -> H
     _spoil(active, None)
     member = Member.objects.filter(ci=_ci(envelope)).first()
     if api == "register":
-        return _finish(render.member_result(member is not None), active)
+        return _finish(member_result(member is not None), active)
     if member is None:
         _refuse(500, error_body(3007, "no user for this CI.", "op-exco", "포털 회원이 아닙니다"))
     consents = list(
@@ -195,7 +202,7 @@ def _member_answer(request: HttpRequest, service: FintechService, api: str) -> H
     items = [(c.account.virtual_broker.code, c.account.vt_acc_no, c.alias) for c in shown]
     # As the newer documents do: the service consent's last day, at the top level.
     ends = [timezone.localdate(c.expires_at - timedelta(microseconds=1)) for c in shown]
-    return _finish(render.consent_list(items, terms_expire=min(ends, default=None)), active)
+    return _finish(consent_list(items, terms_expire=min(ends, default=None)), active)
 
 
 # --- Account APIs (Bearer) -----------------------------------------------------------------
@@ -253,7 +260,7 @@ def _account_answer(
     if (request.content_type or "").lower() != "application/json":
         _refuse(415, {"message": "Unsupported Media Type"})
     envelope = _envelope(request)
-    vt_acc_no = render.vt_acc_no_of(envelope)
+    vt_acc_no = vt_acc_no_of(envelope)
     active = faults.matching(api=service_name, broker=broker.short_name, vt_acc_no=vt_acc_no)
     ci = _ci(envelope)
     account = (
@@ -311,30 +318,30 @@ def _render(
     sizes: _PageSizes = {"default_count": broker.default_count, "max_count": broker.max_count}
     page: Callable[[dict[str, Any]], dict[str, Any]]
     if service_name == "interest":
-        return render.interest(envelope, data.watchlist(vt_acc_no))
+        return render_interest(envelope, data.watchlist(vt_acc_no))
     if service_name == "transaction":
-        query = render.parse_transaction_query(envelope, max_days=broker.max_days)
+        query = parse_transaction_query(envelope, max_days=broker.max_days)
         # Nothing has happened after the as-of date yet.
         txns = data.transactions_between(
             vt_acc_no, profile, query.from_date, min(query.to_date, as_of)
         )
 
         def page(env: dict[str, Any]) -> dict[str, Any]:
-            return render.transaction(env, txns, secret=secret, max_days=broker.max_days, **sizes)
+            return render_transaction(env, txns, secret=secret, max_days=broker.max_days, **sizes)
 
     else:
         snapshot = data.holdings_as_of(vt_acc_no, profile, as_of)
         if service_name == "balance":
 
             def page(env: dict[str, Any]) -> dict[str, Any]:
-                return render.balance(
+                return render_balance(
                     env, snapshot, secret=secret, allow_all=broker.allow_all, **sizes
                 )
 
         else:
 
             def page(env: dict[str, Any]) -> dict[str, Any]:
-                return render.portfolio(
+                return render_portfolio(
                     env,
                     snapshot,
                     secret=secret,
@@ -362,7 +369,7 @@ def _paging_faults(
     """Spoil the page key of a paged answer when a paging fault is on."""
     result = payload[_PAGED[service_name][2]]["queryResult"]
     requested = _query_section(envelope, service_name).get("page")
-    if result["page"] != render.NULL_PAGE and faults.take(active, "drop-page"):
+    if result["page"] != NULL_PAGE and faults.take(active, "drop-page"):
         # Point past the next page: its items are never delivered.
         following = copy.deepcopy(envelope)
         _query_section(following, service_name)["page"] = result["page"]

@@ -34,7 +34,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from portfolio.demo_data import portfolio_seed
+from portfolio.demo_data.seed import portfolio_seed
 from portfolio.models import (
     DailyValuation,
     Holding,

@@ -41,7 +41,7 @@ from accounts.management.commands.seed_demo import DEMO_EMAIL
 from accounts.models import User
 from brokers.models import Connection, LinkedAccount, SyncRun
 from brokers.openplatform.client import OpenPlatformClient
-from brokers.resilience import UserBudget
+from brokers.resilience.budgets import UserBudget
 from portfolio.demo_progress import history_progress_get, history_progress_set
 from portfolio.models import HoldingsSnapshot
 from portfolio.sync.account import SyncOutcome, account_sync
