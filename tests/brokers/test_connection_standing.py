@@ -9,18 +9,8 @@ import pytest
 
 from brokers.standing.connection import AccountFacts, connection_standing
 from brokers.standing.journey import JourneyFacts
+from tests.brokers.test_journey import CONNECTED, NOW
 
-NOW = dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC)
-CONNECTED = JourneyFacts(
-    email_verified=True,
-    identity_verified=True,
-    is_member=True,
-    linked_account_count=1,
-    connection_status="active",
-    access_expires_at=NOW + dt.timedelta(days=20),
-    has_refresh_token=True,
-    consent_expires_at=NOW + dt.timedelta(days=200),
-)
 HEALTHY = AccountFacts(
     status="linked", sync_problem="", synced_at=NOW - dt.timedelta(hours=1), has_data=True
 )
