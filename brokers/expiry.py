@@ -4,6 +4,10 @@ An access token lives 30 days and a portal consent one year. Where a refresh tok
 sweep renews the access token silently once it is within a week of expiry. Otherwise it e-mails
 the user a week before and when it lapses (once each, recorded in `ExpiryNotice`), and an access
 that has lapsed turns the connection to "reconnect needed" so the link page shows the fix.
+
+Which warning is due is decided by the rules that give the link page and the support console
+their alerts (`brokers.standing.journey`): a notice's kind is that alert, and the e-mail names
+the action `brokers.standing.connection.ALERT_ACTIONS` gives it.
 """
 
 from __future__ import annotations
@@ -22,10 +26,12 @@ from django.utils import timezone, translation
 from accounts.models import ActivityEvent, User
 from accounts.services import activity_record
 from brokers.errors import REAUTH_REQUIRED, PlatformError
-from brokers.journey import CONSENT_LIFETIME, WARN_BEFORE
 from brokers.models import Connection, ExpiryNotice, LinkedAccount, PortalCheck
 from brokers.models.accounts import day_end
 from brokers.services import connection_reconnect_needed_mark, connection_refresh
+from brokers.standing.connection import ALERT_ACTIONS
+from brokers.standing.journey import WARN_BEFORE, Alert, access_alert, consent_alert
+from brokers.terms import CONSENT_LIFETIME
 from brokers.upstream import Upstream
 
 logger = logging.getLogger(__name__)
@@ -39,8 +45,9 @@ class SweepReport:
     mails: list[tuple[int, str]] = field(default_factory=list)  # (user id, notice kind)
 
 
-def _notify(user: User, kind: str, due: dt.datetime, report: SweepReport) -> None:
+def _notify(user: User, alert: Alert, due: dt.datetime, report: SweepReport) -> None:
     """Send one expiry e-mail unless this warning was already sent for this due date."""
+    kind = ExpiryNotice.Kind(alert.value)
     due_on = timezone.localdate(due)
     try:
         with transaction.atomic():
@@ -50,6 +57,7 @@ def _notify(user: User, kind: str, due: dt.datetime, report: SweepReport) -> Non
     context = {
         "user": user,
         "kind": kind,
+        "action": ALERT_ACTIONS[alert],
         "due": due,
         "link_url": settings.JASAN_SITE_URL.rstrip("/") + "/link/",
         "portal_url": settings.OPENPLATFORM_PORTAL_URL,
@@ -73,7 +81,8 @@ def _sweep_access(
     connection: Connection, *, now: dt.datetime, upstream: Upstream | None, report: SweepReport
 ) -> None:
     expires = connection.access_expires_at
-    if expires is None or expires > now + WARN_BEFORE:
+    alert = access_alert(expires, now=now)
+    if expires is None or alert is None:
         return
     user = connection.user
     if connection.refresh_token:
@@ -87,17 +96,15 @@ def _sweep_access(
             report.refresh_failed += 1
             activity_record(user=user, kind=ActivityEvent.Kind.REFRESH_FAILED, error=exc.kind)
             if exc.kind == REAUTH_REQUIRED:
-                _notify(user, ExpiryNotice.Kind.ACCESS_EXPIRED, expires, report)
+                _notify(user, Alert.ACCESS_EXPIRED, expires, report)
             return
         report.refreshed += 1
         activity_record(user=user, kind=ActivityEvent.Kind.REFRESHED)
         return
-    if expires <= now:
+    if alert is Alert.ACCESS_EXPIRED:
         connection_reconnect_needed_mark(connection=connection, now=now)
         report.marked_reconnect += 1
-        _notify(user, ExpiryNotice.Kind.ACCESS_EXPIRED, expires, report)
-    else:
-        _notify(user, ExpiryNotice.Kind.ACCESS_EXPIRING, expires, report)
+    _notify(user, alert, expires, report)
 
 
 def connections_expiry_sweep(
@@ -141,10 +148,9 @@ def connections_expiry_sweep(
             earliest(user_id, day_end(end_day))
     users = User.objects.in_bulk(list(due))
     for user_id, end in due.items():
-        kind = (
-            ExpiryNotice.Kind.CONSENT_EXPIRED if end <= now else ExpiryNotice.Kind.CONSENT_EXPIRING
-        )
-        _notify(users[user_id], kind, end, report)
+        alert = consent_alert(end, now=now)
+        if alert is not None:  # every end gathered is within the horizon
+            _notify(users[user_id], alert, end, report)
     logger.info(
         "expiry sweep: refreshed=%s failed=%s reconnect=%s mails=%s",
         report.refreshed,

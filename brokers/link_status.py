@@ -22,11 +22,14 @@ from accounts.selectors import identity_for_user, user_has_verified_email
 from accounts.services import activity_record, client_ip
 from brokers.clients import get_upstream
 from brokers.errors import PlatformError
-from brokers.journey import Alert, JourneyFacts, Step, alerts, next_step
 from brokers.models import Connection, LinkedAccount, PortalCheck
 from brokers.models.accounts import day_end
 from brokers.selectors import connection_for_user
 from brokers.services import linked_accounts_record
+from brokers.standing.account import AccountStanding
+from brokers.standing.connection import ConnectionStanding, connection_standing
+from brokers.standing.journey import Alert, JourneyFacts, Step
+from brokers.standing.selectors import account_facts, with_last_failure_kind
 from brokers.upstream import CallContext, Upstream
 
 logger = logging.getLogger(__name__)
@@ -34,16 +37,43 @@ logger = logging.getLogger(__name__)
 CHECK_TTL = dt.timedelta(minutes=5)
 
 
+@dataclass(frozen=True, slots=True)
+class AccountLine:
+    """A linked account and its standing, as the link page's account table shows it."""
+
+    account: LinkedAccount
+    standing: AccountStanding
+
+
 @dataclass(frozen=True)
 class LinkStatus:
-    step: Step
-    alerts: list[Alert]
+    """What the link page shows: where the person stands (`standing`, decided by
+    `brokers.standing`) and the stored facts it names. `accounts`: the linked ones;
+    `every_account`: unlinked ones too."""
+
+    standing: ConnectionStanding
     identity: Identity | None
     check: PortalCheck | None
     connection: Connection | None
     accounts: list[LinkedAccount] = field(default_factory=list)
+    every_account: list[LinkedAccount] = field(default_factory=list)
     unknown_broker_codes: tuple[str, ...] = ()
-    consent_expires_at: dt.datetime | None = None
+
+    @property
+    def step(self) -> Step:
+        return self.standing.step
+
+    @property
+    def alerts(self) -> tuple[Alert, ...]:
+        return self.standing.alerts
+
+    @property
+    def consent_expires_at(self) -> dt.datetime | None:
+        return self.standing.consent_expires_at
+
+    @property
+    def lines(self) -> list[AccountLine]:
+        return [AccountLine(a, self.standing.accounts[a.pk]) for a in self.accounts]
 
 
 def _check_is_fresh(check: PortalCheck | None, identity: Identity | None, now: dt.datetime) -> bool:
@@ -148,11 +178,10 @@ def link_status_for_user(
             user=user, identity=identity, request=request, upstream=upstream
         )
     connection = connection_for_user(user)
-    accounts = list(
-        LinkedAccount.objects.for_user(user)
-        .filter(status=LinkedAccount.Status.LINKED)
-        .select_related("broker")
+    every_account = list(
+        with_last_failure_kind(LinkedAccount.objects.for_user(user).select_related("broker"))
     )
+    accounts = [a for a in every_account if a.status == LinkedAccount.Status.LINKED]
     consent_expires_at = consent_end(accounts, check)
     answered = check is not None and check.checked_at is not None
     facts = JourneyFacts(
@@ -165,13 +194,15 @@ def link_status_for_user(
         has_refresh_token=bool(connection and connection.refresh_token),
         consent_expires_at=consent_expires_at,
     )
+    standing = connection_standing(
+        facts, {account.pk: account_facts(account) for account in every_account}, now=now
+    )
     return LinkStatus(
-        step=next_step(facts, now=now),
-        alerts=alerts(facts, now=now),
+        standing=standing,
         identity=identity,
         check=check,
         connection=connection,
         accounts=accounts,
+        every_account=every_account,
         unknown_broker_codes=tuple(check.unknown_broker_codes) if check else (),
-        consent_expires_at=consent_expires_at,
     )

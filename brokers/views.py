@@ -27,11 +27,11 @@ from accounts.models import ActivityEvent
 from accounts.services import activity_record, client_ip
 from brokers.clients import get_upstream
 from brokers.errors import PlatformError
-from brokers.journey import Step
 from brokers.link_status import link_status_for_user
 from brokers.models import Connection, LinkedAccount, SyncRun
 from brokers.selectors import connection_for_user
 from brokers.services import connection_connect, connection_disconnect
+from brokers.standing.journey import Step
 from brokers.sync_requests import sync_request
 
 logger = logging.getLogger(__name__)

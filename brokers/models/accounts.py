@@ -14,8 +14,8 @@ from accounts.encryption import EncryptedTextField
 
 if TYPE_CHECKING:
     from accounts.models import User
-from brokers.journey import CONSENT_LIFETIME
 from brokers.models.registry import Broker
+from brokers.terms import CONSENT_LIFETIME
 
 
 def day_end(day: datetime.date) -> datetime.datetime:

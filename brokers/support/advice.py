@@ -1,45 +1,21 @@
-"""What support should tell the user, in words: one piece of advice from what we know.
+"""What support should tell the user, in words.
 
-A pure function of the journey's step and alerts (`brokers.journey`), of whether a link ended
-with its one-year consent, and of how the latest sync runs failed. The journey says where the
-user stands; this adds what only support can see (failed runs, links that lapsed) and says it
-as a sentence support can repeat on the phone. Earlier rules win: there is no point asking a
-user to reconnect while their consent at the portal has expired, nor to renew a consent before
-they have joined the portal.
+Which advice applies is decided with the rest of the user's standing
+(`brokers.standing.connection.connection_standing`: earlier rules win, so there is no point
+asking a user to reconnect while their consent at the portal has expired); this module only
+says it as a sentence support can repeat on the phone.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import StrEnum
 
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from brokers import errors
-from brokers.journey import Alert, Step
-
-
-class Advice(StrEnum):
-    VERIFY_EMAIL = "verify_email"
-    VERIFY_IDENTITY = "verify_identity"
-    CHECK_FAILED = "check_failed"
-    JOIN_PORTAL = "join_portal"
-    LINK_ACCOUNTS = "link_accounts"
-    CONSENT_EXPIRED = "consent_expired"
-    CONNECT = "connect"
-    RECONNECT = "reconnect"
-    IDENTITY_MISMATCH = "identity_mismatch"
-    ACCOUNT_GONE = "account_gone"
-    CONSENT_EXPIRING = "consent_expiring"
-    ACCESS_EXPIRING = "access_expiring"
-    WAIT_FOR_RETRY = "wait_for_retry"
-    REPORT_BUG = "report_bug"
-    ALL_GOOD = "all_good"
-
+from brokers.standing.connection import Advice, ConnectionStanding
 
 TEXT = {
     Advice.VERIFY_EMAIL: _(
@@ -106,13 +82,11 @@ TEXT = {
     ),
 }
 
-# Failure kinds a later attempt can overcome without anyone acting; "stale" is a run whose
-# worker died or ran out of time, which the next run simply repeats.
-_PASSING = frozenset({errors.TRANSIENT, errors.RATE_LIMITED, errors.INVALID_PAGE, "stale"})
-
 
 @dataclass(frozen=True)
-class NextStep:
+class SupportAdvice:
+    """The advice `brokers.standing` decided, as the sentence support can repeat on the phone."""
+
     advice: Advice
     when: dt.datetime | None = None  # the date the sentence names, if it names one
 
@@ -124,58 +98,5 @@ class NextStep:
         return str(TEXT[self.advice]) % {"date": day}
 
 
-# Steps that come before anything a consent or a sync could tell.
-_FIRST_STEPS = {
-    Step.VERIFY_EMAIL: Advice.VERIFY_EMAIL,
-    Step.VERIFY_IDENTITY: Advice.VERIFY_IDENTITY,
-    Step.JOIN_PORTAL: Advice.JOIN_PORTAL,
-}
-
-
-def next_step(
-    *,
-    step: Step,
-    alerts: Iterable[Alert],
-    consent_lapsed: bool = False,
-    failure_kinds: Iterable[str] = (),
-    consent_expires_at: dt.datetime | None = None,
-    access_expires_at: dt.datetime | None = None,
-) -> NextStep:
-    """The one thing to tell the user.
-
-    `consent_lapsed`: a link the platform no longer lists had passed its estimated one-year
-    consent, so the consent ran out rather than the user unlinking it. `failure_kinds`: the
-    failure kinds (`brokers.errors`) of the latest run of each linked account that failed.
-    """
-    alerts = set(alerts)
-    kinds = set(failure_kinds)
-    if step in _FIRST_STEPS:
-        return NextStep(_FIRST_STEPS[step])
-    # The platform refusing a sync for want of consent settles it, even when our last
-    # membership check went unanswered.
-    lapsed = consent_lapsed and step == Step.LINK_ACCOUNTS
-    if lapsed or Alert.CONSENT_EXPIRED in alerts or errors.CONSENT_REQUIRED in kinds:
-        return NextStep(Advice.CONSENT_EXPIRED)
-    if step == Step.CHECK_FAILED:
-        return NextStep(Advice.CHECK_FAILED)
-    if step == Step.LINK_ACCOUNTS:
-        return NextStep(Advice.LINK_ACCOUNTS)
-    if step == Step.CONNECT:
-        return NextStep(Advice.CONNECT)
-    if step == Step.RECONNECT or errors.REAUTH_REQUIRED in kinds:
-        return NextStep(Advice.RECONNECT)
-    if errors.IDENTITY_MISMATCH in kinds:
-        return NextStep(Advice.IDENTITY_MISMATCH)
-    if errors.ACCOUNT_GONE in kinds:
-        return NextStep(Advice.ACCOUNT_GONE)
-    if Alert.CONSENT_EXPIRING in alerts:
-        return NextStep(Advice.CONSENT_EXPIRING, consent_expires_at)
-    if Alert.ACCESS_EXPIRED in alerts:
-        return NextStep(Advice.RECONNECT)
-    if Alert.ACCESS_EXPIRING in alerts:
-        return NextStep(Advice.ACCESS_EXPIRING, access_expires_at)
-    if kinds - _PASSING:
-        return NextStep(Advice.REPORT_BUG)
-    if kinds:
-        return NextStep(Advice.WAIT_FOR_RETRY)
-    return NextStep(Advice.ALL_GOOD)
+def support_advice(standing: ConnectionStanding) -> SupportAdvice:
+    return SupportAdvice(standing.advice, standing.advice_date)

@@ -19,12 +19,12 @@ from django.utils import timezone
 from accounts.ids import parse_id
 from accounts.models import ActivityEvent, User
 from accounts.selectors import activity_for_user, user_has_verified_email
-from brokers.account_state import AccountStanding, account_standing
-from brokers.journey import Alert, Step
-from brokers.link_status import link_status_for_user
+from brokers.link_status import LinkStatus, link_status_for_user
 from brokers.models import Connection, LinkedAccount, SyncRun
 from brokers.selectors import platform_budget_today
-from brokers.support.advice import NextStep, next_step
+from brokers.standing.account import AccountStanding
+from brokers.standing.journey import Alert, Step
+from brokers.support.advice import SupportAdvice, support_advice
 
 RUNS_PER_ACCOUNT = 5
 EVENTS_SHOWN = 50
@@ -89,19 +89,13 @@ class AccountFacts:
     sync_problem: str
     sync_problem_label: str
     last_success_at: dt.datetime | None
+    # Where the account stands, as the user's own pages say it (brokers.standing).
+    standing: AccountStanding
     runs: list[SyncRun] = field(default_factory=list)
-    # Where the account stands, as the user's own pages say it (brokers.account_state).
-    standing: AccountStanding | None = None
 
     @property
     def is_linked(self) -> bool:
         return self.status == LinkedAccount.Status.LINKED
-
-    @property
-    def trouble(self) -> str:
-        """What keeps this account from syncing, as a failure kind (`brokers.errors`): the
-        refusal the sync recorded on the account, else the failure of its latest finished run."""
-        return self.sync_problem or _last_failure_kind(self.runs)
 
 
 @dataclass(frozen=True)
@@ -120,7 +114,7 @@ class SupportCase:
     accounts: list[AccountFacts]
     step: Step
     alerts: list[Alert]
-    next: NextStep
+    next: SupportAdvice
     consent_expires_at: dt.datetime | None
     events: list[ActivityEvent]
 
@@ -165,30 +159,11 @@ def latest_runs(
     return runs
 
 
-def _last_failure_kind(runs: list[SyncRun]) -> str:
-    """The failure kind of the latest finished run, "" when it succeeded or none finished."""
-    for run in runs:
-        if run.state in (SyncRun.State.SUCCEEDED, SyncRun.State.FAILED):
-            return run.failure_kind if run.state == SyncRun.State.FAILED else ""
-    return ""
-
-
-def _account_facts(
-    accounts: list[LinkedAccount], now: dt.datetime, connection_status: str | None = None
-) -> list[AccountFacts]:
-    runs = latest_runs([account.pk for account in accounts])
+def _account_facts(status: LinkStatus, now: dt.datetime) -> list[AccountFacts]:
+    runs = latest_runs([account.pk for account in status.every_account])
     facts = []
-    for account in accounts:
+    for account in status.every_account:
         expires = account.consent_expires_estimate
-        standing = account_standing(
-            account_status=account.status,
-            sync_problem=account.sync_problem,
-            connection_status=connection_status,
-            synced_at=account.last_success_at,
-            has_data=account.last_success_at is not None,
-            last_failure_kind=_last_failure_kind(runs.get(account.pk, [])),
-            now=now,
-        )
         facts.append(
             AccountFacts(
                 id=account.pk,
@@ -204,8 +179,8 @@ def _account_facts(
                 sync_problem=account.sync_problem,
                 sync_problem_label=account.get_sync_problem_display(),
                 last_success_at=account.last_success_at,
+                standing=status.standing.accounts[account.pk],
                 runs=runs.get(account.pk, []),
-                standing=standing,
             )
         )
     # Linked accounts first: they are what the user expects to see.
@@ -214,24 +189,12 @@ def _account_facts(
 
 
 def support_case_for_user(user: User) -> SupportCase:
-    """Everything the console shows about one user, from what is stored (no platform call)."""
+    """Everything the console shows about one user, from what is stored (no platform call).
+    Where the user stands and the advice are the link page's (`brokers.standing`)."""
     now = timezone.now()
     status = link_status_for_user(user, may_check=False)
-    every_account = list(LinkedAccount.objects.for_user(user).select_related("broker"))
-    accounts = _account_facts(
-        every_account, now, status.connection.status if status.connection else None
-    )
     check = status.check
     answered = check is not None and check.checked_at is not None
-    connection = _connection_facts(status.connection)
-    advice = next_step(
-        step=status.step,
-        alerts=status.alerts,
-        consent_lapsed=any(a.consent_lapsed for a in accounts if not a.is_linked),
-        failure_kinds=[a.trouble for a in accounts if a.is_linked and a.trouble],
-        consent_expires_at=status.consent_expires_at,
-        access_expires_at=connection.access_expires_at if connection else None,
-    )
     return SupportCase(
         user_id=user.pk,
         email=user.email,
@@ -243,11 +206,11 @@ def support_case_for_user(user: User) -> SupportCase:
         check_error_kind=check.last_error_kind if check else "",
         check_error_at=check.last_error_at if check else None,
         unknown_broker_codes=status.unknown_broker_codes,
-        connection=connection,
-        accounts=accounts,
+        connection=_connection_facts(status.connection),
+        accounts=_account_facts(status, now),
         step=status.step,
-        alerts=status.alerts,
-        next=advice,
+        alerts=list(status.alerts),
+        next=support_advice(status.standing),
         consent_expires_at=status.consent_expires_at,
         events=list(activity_for_user(user, limit=EVENTS_SHOWN)),
     )

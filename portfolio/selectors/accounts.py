@@ -6,11 +6,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models.expressions import RawSQL
-
 from accounts.models import User
-from brokers.account_state import AccountStanding, AccountState, account_standing
-from brokers.models import Connection, LinkedAccount, SyncRun
+from brokers.models import LinkedAccount
+from brokers.standing.account import AccountStanding, AccountState
+from brokers.standing.selectors import (
+    account_standing_for_row,
+    with_connection,
+    with_last_failure_kind,
+)
 from portfolio.models import (
     DailyValuation,
     HoldingsSnapshot,
@@ -24,7 +27,7 @@ class AccountRow:
     account: LinkedAccount
     snapshot: HoldingsSnapshot | None
     latest: DailyValuation | None
-    standing: AccountStanding  # where it stands and what the user does (brokers.account_state)
+    standing: AccountStanding  # where it stands and what the user does (brokers.standing)
 
     @property
     def state(self) -> AccountState:
@@ -52,15 +55,10 @@ def _synced_at(
 def _account_standing(
     account: LinkedAccount, snapshot: HoldingsSnapshot | None, now: datetime.datetime
 ) -> AccountStanding:
-    return account_standing(
-        account_status=account.status,
-        sync_problem=account.sync_problem,
-        connection_status=getattr(account, "connection_status", None),
-        synced_at=_synced_at(account, snapshot),
-        has_data=snapshot is not None,
-        last_failure_kind=getattr(account, "last_failure_kind", None) or "",
-        now=now,
-    )
+    # Data a sync confirmed, or a stored snapshot (data that came another way): the link page
+    # and the console, which do not read snapshots, know the first only.
+    synced_at = _synced_at(account, snapshot)
+    return account_standing_for_row(account, now=now, synced_at=synced_at, has_data=bool(synced_at))
 
 
 def accounts_for_user(*, user: User) -> list[LinkedAccount]:
@@ -113,25 +111,12 @@ def account_rows_for_user(
     snapshot, latest valuation and standing, in the registry's order. 2 queries: accounts with
     broker, snapshot, the connection's status and the latest finished run's failure; latest
     valuations."""
-    # Written out, as the latest valuations are: composed from querysets, these two
-    # correlated subqueries cost more to build than the whole query takes to run.
-    connection_status = RawSQL(
-        "SELECT c.status FROM brokers_connection c"
-        " WHERE c.user_id = brokers_linkedaccount.user_id AND c.upstream = %s LIMIT 1",
-        [Connection.Upstream.OPENPLATFORM.value],
-    )
-    # The failure kind of the latest finished run ("" when it succeeded).
-    last_failure_kind = RawSQL(
-        "SELECT r.failure_kind FROM brokers_syncrun r"
-        " WHERE r.account_id = brokers_linkedaccount.id AND r.state IN (%s, %s)"
-        " ORDER BY r.id DESC LIMIT 1",
-        [SyncRun.State.SUCCEEDED.value, SyncRun.State.FAILED.value],
-    )
-    accounts = (
-        LinkedAccount.objects.for_user(user)
-        .select_related("broker", "holdings_snapshot")
-        .defer("vt_acc_no")  # shown by its tail only: never decrypted for a page
-        .annotate(connection_status=connection_status, last_failure_kind=last_failure_kind)
+    accounts = with_last_failure_kind(
+        with_connection(
+            LinkedAccount.objects.for_user(user)
+            .select_related("broker", "holdings_snapshot")
+            .defer("vt_acc_no")  # shown by its tail only: never decrypted for a page
+        )
     )
     if account_id is not None:
         accounts = accounts.filter(pk=account_id)

@@ -18,7 +18,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
-from brokers.account_state import AccountState
+from brokers.standing.account import AccountState
 from portfolio import caching, charts
 from portfolio.returns import Period
 from portfolio.selectors.accounts import AccountRow, account_rows_for_user

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from brokers.account_state import STALE_AFTER, AccountState, NextAction, account_standing
+from brokers.standing.account import STALE_AFTER, AccountState, NextAction, account_standing
 
 NOW = dt.datetime(2026, 3, 3, 12, 0, tzinfo=dt.UTC)
 RECENTLY = NOW - dt.timedelta(minutes=2)

@@ -11,8 +11,8 @@ from django_celery_beat.models import PeriodicTask
 
 from accounts.models import ActivityEvent
 from brokers.expiry import connections_expiry_sweep
-from brokers.journey import CONSENT_LIFETIME
 from brokers.models import Connection, ExpiryNotice, LinkedAccount
+from brokers.terms import CONSENT_LIFETIME
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from brokers.journey import Alert, JourneyFacts, Step, alerts, next_step
+from brokers.standing.journey import Alert, JourneyFacts, Step, alerts, journey_step
 
 NOW = dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC)
 CONNECTED = JourneyFacts(
@@ -39,23 +39,23 @@ def _with(**changes: object) -> JourneyFacts:
     ],
 )
 def test_the_next_step_follows_the_journey_in_order(facts, step):
-    assert next_step(facts, now=NOW) == step
+    assert journey_step(facts, now=NOW) == step
 
 
 def test_an_expired_token_without_refresh_token_means_reconnect():
     facts = _with(access_expires_at=NOW - dt.timedelta(seconds=1), has_refresh_token=False)
 
-    assert next_step(facts, now=NOW) == Step.RECONNECT
+    assert journey_step(facts, now=NOW) == Step.RECONNECT
 
 
 def test_an_expired_token_that_can_be_refreshed_is_still_connected():
     facts = _with(access_expires_at=NOW - dt.timedelta(seconds=1), has_refresh_token=True)
 
-    assert next_step(facts, now=NOW) == Step.CONNECTED
+    assert journey_step(facts, now=NOW) == Step.CONNECTED
 
 
 def test_every_consent_gone_sends_a_connected_user_back_to_the_portal():
-    assert next_step(_with(linked_account_count=0), now=NOW) == Step.LINK_ACCOUNTS
+    assert journey_step(_with(linked_account_count=0), now=NOW) == Step.LINK_ACCOUNTS
 
 
 def test_no_alerts_when_everything_is_far_from_expiry():

@@ -12,13 +12,13 @@ from django.core import mail
 from django.utils import timezone
 
 from brokers.expiry import connections_expiry_sweep
-from brokers.journey import Alert
 from brokers.link_status import link_status_for_user
 from brokers.models import ExpiryNotice, LinkedAccount, PortalCheck
 from brokers.openplatform.parsing.answer import loads
 from brokers.openplatform.parsing.member import parse_consent_search, parse_membership
 from brokers.records import LinkedAccount as LinkedRecord
 from brokers.records import Membership
+from brokers.standing.journey import Alert
 from tests.factories import IdentityFactory, LinkedAccountFactory
 
 # PLATFORM-MORE.md §1, the examples as the documents give them (one line broken in two).

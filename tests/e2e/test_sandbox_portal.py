@@ -8,12 +8,14 @@ import re
 import secrets
 
 import pytest
+from django.conf import settings
 
 from brokers.sandbox.identity import ci_for
 
 pytestmark = pytest.mark.e2e
 
-RETURN_URL = "http://127.0.0.1:8000/link/"
+# The sandbox accepts return URLs on the origin it was registered with, which follows WEB_PORT.
+RETURN_URL = f"http://127.0.0.1:{settings.WEB_PORT}/link/"
 
 
 def test_a_person_signs_up_issues_two_accounts_and_links_them_to_jasan(page, sandbox, output_dir):

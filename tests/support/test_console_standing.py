@@ -1,5 +1,5 @@
 """The console shows each account's standing as the user's own pages decide it
-(`brokers.account_state`): a failed last sync is not shown as healthy there either."""
+(`brokers.standing`): a failed last sync is not shown as healthy there either."""
 
 from __future__ import annotations
 

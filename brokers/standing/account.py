@@ -2,8 +2,9 @@
 
 One pure function (`account_standing`) of what is stored about the account, its connection and
 its latest finished sync run, returning a small value (`AccountStanding`) that the dashboard,
-the account page and the support console render: templates show it, they do not decide it.
-The rules, first match wins:
+the account page, the link page and the support console render (the link page and the console
+through `brokers.standing.connection.ConnectionStanding`): templates show it, they do not
+decide it. The rules, first match wins:
 
  the account was unlinked at the portal (or is gone) ──► UNLINKED        link it again
  the platform refused the account for want of consent ─► CONSENT_NEEDED  renew it at the portal
@@ -102,6 +103,17 @@ class AccountStanding:
         return bool(self.link) and self.state is not AccountState.DISCONNECTED
 
     @property
+    def problem(self) -> str:
+        """The refusal only the person can fix at the portal (a `SyncProblem`), "" if none."""
+        return self.failure_kind if self.state in _PORTAL_FIXES else ""
+
+    @property
+    def fixed_at_portal(self) -> bool:
+        """The fix is made at the portal (renew the consent, link the account again), not by
+        connecting: a page that links to the portal offers it there."""
+        return self.state in _PORTAL_FIXES or self.state is AccountState.UNLINKED
+
+    @property
     def shows_old_data(self) -> bool:
         """The figures shown are the last good sync's, older than they should be."""
         return self.state in (AccountState.STALE, AccountState.SYNC_FAILED)
@@ -112,6 +124,7 @@ _PROBLEMS: dict[str, tuple[AccountState, NextAction]] = {
     SyncProblem.IDENTITY_MISMATCH: (AccountState.IDENTITY_MISMATCH, NextAction.CHECK_LINK),
     SyncProblem.ACCOUNT_GONE: (AccountState.UNLINKED, NextAction.LINK_AGAIN),
 }
+_PORTAL_FIXES = frozenset(state for state, _action in _PROBLEMS.values())
 _CONNECTIONS: dict[str | None, tuple[AccountState, NextAction]] = {
     Connection.Status.RECONNECT_NEEDED: (AccountState.RECONNECT, NextAction.RECONNECT),
     Connection.Status.REVOKED: (AccountState.DISCONNECTED, NextAction.CONNECT),

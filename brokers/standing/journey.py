@@ -1,7 +1,8 @@
 """Where a user stands in the link journey, and the one next step to show them.
 
-A pure function of facts gathered elsewhere (`brokers.selectors.link_status_for_user`), so each
-rule can be tested on its own. The order of the rules is the order of the journey in
+A pure function of facts gathered elsewhere (`brokers.link_status.link_status_for_user`), so each
+rule can be tested on its own; `brokers.standing.connection` combines it with each account's
+standing. The order of the rules is the order of the journey in
 docs/architecture.md ("The link journey"): e-mail, identity, portal membership, linked virtual
 accounts, authorization, then syncing.
 A broken link is "reconnected" (update mode), never deleted and re-added: the accounts and their
@@ -14,8 +15,8 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+# Expiring access or consent is announced (on the pages and by e-mail) this long before.
 WARN_BEFORE = dt.timedelta(days=7)
-CONSENT_LIFETIME = dt.timedelta(days=365)
 
 
 class Step(StrEnum):
@@ -51,7 +52,7 @@ class JourneyFacts:
     consent_expires_at: dt.datetime | None = None
 
 
-def next_step(facts: JourneyFacts, *, now: dt.datetime) -> Step:
+def journey_step(facts: JourneyFacts, *, now: dt.datetime) -> Step:
     if not facts.email_verified:
         return Step.VERIFY_EMAIL
     if not facts.identity_verified:
@@ -65,32 +66,53 @@ def next_step(facts: JourneyFacts, *, now: dt.datetime) -> Step:
     if facts.linked_account_count == 0:
         # Also where a connected user lands when every consent lapsed: the fix is at the portal.
         return Step.LINK_ACCOUNTS
-    if facts.connection_status in (None, "revoked"):
+    status = connection_state(
+        facts.connection_status,
+        access_expires_at=facts.access_expires_at,
+        has_refresh_token=facts.has_refresh_token,
+        now=now,
+    )
+    if status in (None, "revoked"):
         return Step.CONNECT
-    if facts.connection_status == "reconnect_needed" or _access_lapsed(facts, now):
+    if status == "reconnect_needed":
         return Step.RECONNECT
     return Step.CONNECTED
 
 
-def _access_lapsed(facts: JourneyFacts, now: dt.datetime) -> bool:
-    """An expired access token is a lapse only when no refresh token can renew it."""
-    if facts.access_expires_at is None or facts.access_expires_at > now:
-        return False
-    return not facts.has_refresh_token
+def connection_state(
+    status: str | None,
+    *,
+    access_expires_at: dt.datetime | None,
+    has_refresh_token: bool,
+    now: dt.datetime,
+) -> str | None:
+    """The connection's status as the person meets it: an active one whose access token expired
+    with no refresh token to renew it is "reconnect_needed" already, before the daily sweep
+    (`brokers.expiry`) marks it so. The journey and every account's standing read this."""
+    if status != "active" or access_expires_at is None or access_expires_at > now:
+        return status
+    return status if has_refresh_token else "reconnect_needed"
+
+
+def consent_alert(ends: dt.datetime | None, *, now: dt.datetime) -> Alert | None:
+    """The warning a consent ending at `ends` calls for now, if any."""
+    if ends is None or ends > now + WARN_BEFORE:
+        return None
+    return Alert.CONSENT_EXPIRED if ends <= now else Alert.CONSENT_EXPIRING
+
+
+def access_alert(expires: dt.datetime | None, *, now: dt.datetime) -> Alert | None:
+    """The warning an access token ending at `expires`, with no refresh token to renew it,
+    calls for now, if any."""
+    if expires is None or expires > now + WARN_BEFORE:
+        return None
+    return Alert.ACCESS_EXPIRED if expires <= now else Alert.ACCESS_EXPIRING
 
 
 def alerts(facts: JourneyFacts, *, now: dt.datetime) -> list[Alert]:
-    """Expiry warnings worth showing, most urgent first (the same ones the reminder e-mails use)."""
-    found: list[Alert] = []
-    if facts.consent_expires_at is not None:
-        if facts.consent_expires_at <= now:
-            found.append(Alert.CONSENT_EXPIRED)
-        elif facts.consent_expires_at <= now + WARN_BEFORE:
-            found.append(Alert.CONSENT_EXPIRING)
+    """Expiry warnings worth showing, most urgent first. The expiry e-mails
+    (`brokers.expiry`) send the same ones, decided by the same two rules."""
+    found = [consent_alert(facts.consent_expires_at, now=now)]
     if facts.connection_status == "active" and not facts.has_refresh_token:
-        expires = facts.access_expires_at
-        if expires is not None and expires <= now:
-            found.append(Alert.ACCESS_EXPIRED)
-        elif expires is not None and expires <= now + WARN_BEFORE:
-            found.append(Alert.ACCESS_EXPIRING)
-    return found
+        found.append(access_alert(facts.access_expires_at, now=now))
+    return [alert for alert in found if alert is not None]
